@@ -1,0 +1,126 @@
+/**
+ * Big-endian byte readers and writers over `Uint8Array`.
+ *
+ * These are the only place in wirestack where bytes are read without a bounds check: every codec
+ * checks the header length once (`checkLength`) and then reads with these helpers, as smoltcp's
+ * `check_len` does. Reads past the end would yield `undefined` (then NaN), so never call them
+ * before the length check.
+ */
+
+/** Reads an unsigned 8-bit value. */
+export function readU8(b: Uint8Array, o: number): number {
+  return b[o]!;
+}
+
+/** Reads an unsigned 16-bit big-endian value. */
+export function readU16BE(b: Uint8Array, o: number): number {
+  return (b[o]! << 8) | b[o + 1]!;
+}
+
+/** Reads an unsigned 24-bit big-endian value. */
+export function readU24BE(b: Uint8Array, o: number): number {
+  return (b[o]! << 16) | (b[o + 1]! << 8) | b[o + 2]!;
+}
+
+/** Reads an unsigned 32-bit big-endian value (always non-negative). */
+export function readU32BE(b: Uint8Array, o: number): number {
+  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+}
+
+/** Reads an unsigned 16-bit little-endian value. */
+export function readU16LE(b: Uint8Array, o: number): number {
+  return b[o]! | (b[o + 1]! << 8);
+}
+
+/** Reads an unsigned 32-bit little-endian value. */
+export function readU32LE(b: Uint8Array, o: number): number {
+  return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+}
+
+/** Writes an unsigned 8-bit value. */
+export function writeU8(b: Uint8Array, o: number, v: number): void {
+  b[o] = v;
+}
+
+/** Writes an unsigned 16-bit big-endian value. */
+export function writeU16BE(b: Uint8Array, o: number, v: number): void {
+  b[o] = v >>> 8;
+  b[o + 1] = v;
+}
+
+/** Writes an unsigned 24-bit big-endian value. */
+export function writeU24BE(b: Uint8Array, o: number, v: number): void {
+  b[o] = v >>> 16;
+  b[o + 1] = v >>> 8;
+  b[o + 2] = v;
+}
+
+/** Writes an unsigned 32-bit big-endian value. */
+export function writeU32BE(b: Uint8Array, o: number, v: number): void {
+  b[o] = v >>> 24;
+  b[o + 1] = v >>> 16;
+  b[o + 2] = v >>> 8;
+  b[o + 3] = v;
+}
+
+/** Writes an unsigned 16-bit little-endian value. */
+export function writeU16LE(b: Uint8Array, o: number, v: number): void {
+  b[o] = v;
+  b[o + 1] = v >>> 8;
+}
+
+/** Writes an unsigned 32-bit little-endian value. */
+export function writeU32LE(b: Uint8Array, o: number, v: number): void {
+  b[o] = v;
+  b[o + 1] = v >>> 8;
+  b[o + 2] = v >>> 16;
+  b[o + 3] = v >>> 24;
+}
+
+const HEX: string[] = [];
+for (let i = 0; i < 256; i++) HEX.push(i.toString(16).padStart(2, '0'));
+
+/** Lower-case hex without separators (`""` for an empty range), as the JSON contract writes opaque bytes. */
+export function toHex(b: Uint8Array, start = 0, end = b.length): string {
+  let s = '';
+  for (let i = start; i < end; i++) s += HEX[b[i]!]!;
+  return s;
+}
+
+/** True when `s` is an even-length string of hex digits. */
+export function isHex(s: string): boolean {
+  return s.length % 2 === 0 && /^[0-9a-fA-F]*$/.test(s);
+}
+
+/** Parses hex (case-insensitive, even length, no separators). Throws `TypeError` on bad text; codecs wrap it. */
+export function fromHex(s: string): Uint8Array {
+  if (!isHex(s)) throw new TypeError(`not an even-length hex string: ${JSON.stringify(s.slice(0, 40))}`);
+  const out = new Uint8Array(s.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(s.substr(i * 2, 2), 16);
+  return out;
+}
+
+/** Writes hex text into `b` at `o`; returns bytes written. The text must already be validated. */
+export function writeHex(s: string, b: Uint8Array, o: number): number {
+  const n = s.length >>> 1;
+  for (let i = 0; i < n; i++) b[o + i] = Number.parseInt(s.substr(i * 2, 2), 16);
+  return n;
+}
+
+/** Concatenates byte arrays into one new array. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** A `DataView` over exactly the bytes of `b` (honours `byteOffset`). */
+export function dataView(b: Uint8Array): DataView {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength);
+}

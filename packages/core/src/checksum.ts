@@ -1,0 +1,69 @@
+/**
+ * The Internet checksum (RFC 1071), pseudo-header sums for IPv4 (RFC 768) and IPv6 (RFC 8200 §8.1),
+ * and the incremental update of RFC 1624.
+ */
+
+/**
+ * Adds the 16-bit big-endian words of `b[start, end)` to `acc` without folding (an odd final byte is
+ * padded with zero). The result can exceed 16 bits; fold with {@link foldChecksum}.
+ */
+export function sumWords(b: Uint8Array, start: number, end: number, acc = 0): number {
+  let sum = acc;
+  let i = start;
+  const even = end - ((end - start) & 1);
+  // Unrolled by 4 words; sums of up to 2^16 words fit in a double exactly.
+  for (; i + 8 <= even; i += 8) {
+    sum += ((b[i]! << 8) | b[i + 1]!) + ((b[i + 2]! << 8) | b[i + 3]!) + ((b[i + 4]! << 8) | b[i + 5]!) + ((b[i + 6]! << 8) | b[i + 7]!);
+  }
+  for (; i < even; i += 2) sum += (b[i]! << 8) | b[i + 1]!;
+  if (i < end) sum += b[i]! << 8;
+  return sum;
+}
+
+/** Folds a sum of 16-bit words into 16 bits with end-around carry. */
+export function foldChecksum(sum: number): number {
+  let s = sum;
+  while (s > 0xffff) s = (s & 0xffff) + Math.floor(s / 0x10000);
+  return s;
+}
+
+/** The Internet checksum (one's complement of the one's complement sum) of `b[start, end)` plus `initial`. */
+export function internetChecksum(b: Uint8Array, start = 0, end = b.length, initial = 0): number {
+  return ~foldChecksum(sumWords(b, start, end, initial)) & 0xffff;
+}
+
+/** Sum of the IPv4 pseudo-header: source and destination (4 bytes each at the given offsets), protocol and length. */
+export function ipv4PseudoHeaderSum(
+  b: Uint8Array,
+  srcOffset: number,
+  dstOffset: number,
+  protocol: number,
+  length: number,
+): number {
+  return sumWords(b, srcOffset, srcOffset + 4) + sumWords(b, dstOffset, dstOffset + 4) + protocol + length;
+}
+
+/** Sum of the IPv6 pseudo-header: source and destination (16 bytes each), upper-layer length (32 bits) and next header. */
+export function ipv6PseudoHeaderSum(
+  b: Uint8Array,
+  srcOffset: number,
+  dstOffset: number,
+  nextHeader: number,
+  length: number,
+): number {
+  return (
+    sumWords(b, srcOffset, srcOffset + 16) +
+    sumWords(b, dstOffset, dstOffset + 16) +
+    Math.floor(length / 0x10000) +
+    (length & 0xffff) +
+    nextHeader
+  );
+}
+
+/**
+ * RFC 1624 eqn. 3: the new checksum after a 16-bit word of the covered data changes from `oldWord`
+ * to `newWord`: HC' = ~(~HC + ~m + m').
+ */
+export function updateChecksum(checksum: number, oldWord: number, newWord: number): number {
+  return ~foldChecksum((~checksum & 0xffff) + (~oldWord & 0xffff) + (newWord & 0xffff)) & 0xffff;
+}

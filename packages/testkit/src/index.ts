@@ -1,0 +1,6 @@
+/**
+ * Shared test helpers: `testCodec` runs the codec laws of the house style (dns-packet's testEncoder,
+ * turned into fast-check properties), and fixture/corpus readers.
+ */
+export * from './laws.js';
+export * from './fixtures.js';
