@@ -7,3 +7,4 @@ export * from './layer.js';
 export * from './mac.js';
 export * from './registry.js';
 export * from './derive.js';
+export * from './define.js';

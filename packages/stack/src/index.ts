@@ -1,0 +1,5 @@
+export * from './decode.js';
+export * from './encode.js';
+export * from './packet.js';
+export * from './raw.js';
+export * from './registry.js';
