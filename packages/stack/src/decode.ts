@@ -16,7 +16,31 @@ export interface DecodeStackOptions {
   verifyChecksums?: boolean;
   /** Most layers decoded before a `too-deep` issue (default 32). */
   maxDepth?: number;
+  /** Per-packet limits on particular headers (defaults in {@link DEFAULT_LIMITS}); beyond them a `too-deep` issue. */
+  limits?: Partial<DecodeLimits>;
 }
+
+/** Per-packet limits that bound work on hostile input. */
+export interface DecodeLimits {
+  /** IPv6 extension headers in one packet (all levels together). */
+  ipv6ExtensionHeaders: number;
+  /** MPLS label stack entries in one packet. */
+  mplsLabels: number;
+  /** GRE headers in one packet (GRE in GRE in ...). */
+  greHeaders: number;
+}
+
+/** Default per-packet limits. */
+export const DEFAULT_LIMITS: Readonly<DecodeLimits> = { ipv6ExtensionHeaders: 8, mplsLabels: 16, greHeaders: 8 };
+
+const LIMIT_OF: Record<string, keyof DecodeLimits> = {
+  'ipv6-hop-by-hop': 'ipv6ExtensionHeaders',
+  'ipv6-routing': 'ipv6ExtensionHeaders',
+  'ipv6-fragment': 'ipv6ExtensionHeaders',
+  'ipv6-destination-options': 'ipv6ExtensionHeaders',
+  mpls: 'mplsLabels',
+  gre: 'greHeaders',
+};
 
 /** Default nesting limit. */
 export const DEFAULT_MAX_DEPTH = 32;
@@ -55,6 +79,8 @@ export function decodeStack(bytes: Uint8Array, options: DecodeStackOptions = {})
   const registry = options.registry ?? fallbackRegistry();
   const verify = options.verifyChecksums ?? true;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const limits: DecodeLimits = options.limits ? { ...DEFAULT_LIMITS, ...options.limits } : DEFAULT_LIMITS;
+  const counts: Record<keyof DecodeLimits, number> = { ipv6ExtensionHeaders: 0, mplsLabels: 0, greHeaders: 0 };
   const ctx = new Ctx(registry, bytes);
   const spans: LayerSpan[] = [];
   const bounds: Bound[] = [];
@@ -71,6 +97,11 @@ export function decodeStack(bytes: Uint8Array, options: DecodeStackOptions = {})
     ctx.current = ctx.layers.length;
     if (ctx.layers.length >= maxDepth) {
       ctx.issue('too-deep', `more than ${maxDepth} layers; the rest is kept as raw`, offset);
+      break;
+    }
+    const limited = LIMIT_OF[codec.id];
+    if (limited !== undefined && ++counts[limited] > limits[limited]) {
+      ctx.issue('too-deep', `more than ${limits[limited]} ${limited} in one packet; the rest is kept as raw`, offset);
       break;
     }
     let h: LayerObject;

@@ -1,0 +1,302 @@
+/**
+ * The capture readers: {@link readCapture} over bytes in memory (synchronous, zero-copy) and
+ * {@link readCaptureStream} over a Web ReadableStream or any async iterable of chunks (Node
+ * streams included). Both auto-detect pcap (pcap spec §4), pcapng (pcapng spec §4.1) and gzip.
+ */
+import { MAX_DECOMPRESSED_STREAM, MAX_DECOMPRESSED_SYNC } from './constants.js';
+import { GUNZIP_SLICE, GunzipFeeder, isGzip } from './gzip.js';
+import { CaptureParser } from './parser.js';
+import { ChunkQueue } from './queue.js';
+import type {
+  ByteOrder,
+  CaptureFormat,
+  CaptureInterface,
+  CaptureRecord,
+  CaptureSection,
+  InterfaceStatistics,
+  NameRecord,
+  PcapHeader,
+  ReadOptions,
+} from './types.js';
+
+/** File information shared by both readers; filled in as the file is read. */
+abstract class ReaderInfo {
+  protected readonly parser: CaptureParser;
+  protected readonly queue = new ChunkQueue();
+  protected eof = false;
+  /** Whether the input was gzip-compressed. */
+  compressed = false;
+
+  protected constructor(opts: ReadOptions, copyDefault: boolean) {
+    this.parser = new CaptureParser(opts, copyDefault);
+  }
+
+  /** 'pcap' or 'pcapng' (undefined until the header has been read). */
+  get format(): CaptureFormat | undefined {
+    return this.parser.format;
+  }
+  /** The pcap file header (pcap files only). */
+  get pcapHeader(): PcapHeader | undefined {
+    return this.parser.pcapHeader;
+  }
+  /** Byte order of the pcap file or of the first pcapng section. */
+  get byteOrder(): ByteOrder | undefined {
+    return this.parser.sections[0]?.byteOrder;
+  }
+  /** Version of the pcap file or of the first pcapng section. */
+  get version(): { major: number; minor: number } | undefined {
+    const s = this.parser.sections[0];
+    return s && { major: s.versionMajor, minor: s.versionMinor };
+  }
+  /** The pcap header's snap length, or the first pcapng interface's (0 if none yet). */
+  get snapLength(): number {
+    return this.parser.pcapHeader?.snapLength ?? this.parser.sections[0]?.interfaces[0]?.snapLength ?? 0;
+  }
+  /** Sections read so far (a pcap file has one). */
+  get sections(): readonly CaptureSection[] {
+    return this.parser.sections;
+  }
+  /** Interfaces of all sections read so far (a pcap file has one); index a record's with `interfaceOf`. */
+  get interfaces(): readonly CaptureInterface[] {
+    return this.parser.interfaces;
+  }
+  /** Unknown and custom pcapng blocks skipped so far. */
+  get skippedBlocks(): number {
+    return this.parser.skippedBlocks;
+  }
+  /** Name Resolution Block records read so far (pcapng spec §4.5). */
+  get nameRecords(): readonly NameRecord[] {
+    return this.parser.nameRecords;
+  }
+  /** Interface Statistics Blocks read so far (pcapng spec §4.6). */
+  get statistics(): readonly InterfaceStatistics[] {
+    return this.parser.statistics;
+  }
+  /** The interface a record was captured on. */
+  interfaceOf(rec: Pick<CaptureRecord, 'section' | 'interfaceId'>): CaptureInterface | undefined {
+    return this.parser.sections[rec.section]?.interfaces[rec.interfaceId];
+  }
+}
+
+/**
+ * A synchronous, single-pass iterator over the records of a capture held in memory. Records' `data`
+ * are zero-copy views into the input (or into the inflated chunks for gzip input) unless
+ * `copyData` is set. The file header is read on construction, so header errors throw from
+ * {@link readCapture}; record errors throw from `next()` after every complete record before them.
+ */
+export class CaptureReader extends ReaderInfo implements IterableIterator<CaptureRecord> {
+  private gunzip: GunzipFeeder | undefined;
+  private input: Uint8Array = new Uint8Array(0);
+  private inputPos = 0;
+  private done = false;
+
+  constructor(bytes: Uint8Array, opts: ReadOptions = {}) {
+    super(opts, false);
+    if (isGzip(bytes)) {
+      this.compressed = true;
+      this.gunzip = new GunzipFeeder(this.queue, opts.maxDecompressedBytes ?? MAX_DECOMPRESSED_SYNC);
+      this.input = bytes;
+    } else {
+      this.queue.push(bytes);
+      this.eof = true;
+    }
+    while (!this.parser.open(this.queue, this.eof)) this.fill();
+  }
+
+  private fill(): void {
+    const gz = this.gunzip as GunzipFeeder;
+    const end = Math.min(this.input.length, this.inputPos + GUNZIP_SLICE);
+    const final = end === this.input.length;
+    gz.push(this.input.subarray(this.inputPos, end), final);
+    this.inputPos = end;
+    if (final) this.eof = true;
+  }
+
+  next(): IteratorResult<CaptureRecord, undefined> {
+    if (this.done) return { done: true, value: undefined };
+    try {
+      for (;;) {
+        const rec = this.parser.next(this.queue, this.eof);
+        if (rec !== undefined) return { done: false, value: rec };
+        if (this.eof) break;
+        this.fill();
+      }
+    } catch (e) {
+      this.done = true;
+      throw e;
+    }
+    this.done = true;
+    return { done: true, value: undefined };
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+}
+
+/**
+ * Reads a pcap, pcapng or gzip-compressed capture from bytes in memory (a synchronous iterable of
+ * records, with the file information on the returned reader). Throws {@link CaptureError} only.
+ */
+export function readCapture(bytes: Uint8Array, opts: ReadOptions = {}): CaptureReader {
+  return new CaptureReader(bytes, opts);
+}
+
+/** A source of bytes for {@link readCaptureStream}. */
+export type ByteSource = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+
+function isReadableStream(s: ByteSource): s is ReadableStream<Uint8Array> {
+  return typeof (s as ReadableStream<Uint8Array>).getReader === 'function';
+}
+
+async function* webChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  let finished = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        finished = true;
+        return;
+      }
+      yield value;
+    }
+  } finally {
+    if (!finished) await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+}
+
+/**
+ * An asynchronous, single-pass iterator over the records of a streamed capture. Memory is bounded:
+ * only the incomplete record between chunks is buffered. Records' `data` are copies (they stay
+ * valid after the source's chunks are gone) unless `copyData: false`. Call `open()` to read the
+ * file header before iterating; breaking out of a `for await` loop cancels the source.
+ */
+export class CaptureStreamReader extends ReaderInfo implements AsyncIterableIterator<CaptureRecord> {
+  private readonly chunks: AsyncIterator<Uint8Array>;
+  private readonly maxDecompressed: number;
+  private gunzip: GunzipFeeder | undefined;
+  private mode: 'detect' | 'plain' | 'gzip' = 'detect';
+  private head: Uint8Array[] = [];
+  private pending: Uint8Array | undefined;
+  private done = false;
+
+  constructor(source: ByteSource, opts: ReadOptions = {}) {
+    super(opts, true);
+    this.maxDecompressed = opts.maxDecompressedBytes ?? MAX_DECOMPRESSED_STREAM;
+    const iterable: AsyncIterable<Uint8Array> = isReadableStream(source) ? webChunks(source) : source;
+    this.chunks = iterable[Symbol.asyncIterator]();
+  }
+
+  /** Feeds one step of input into the queue (sets `eof` at the end of the source). */
+  private async fill(): Promise<void> {
+    if (this.pending !== undefined) {
+      this.feedGzip();
+      return;
+    }
+    const r = await this.chunks.next();
+    if (r.done) {
+      if (this.mode === 'detect') this.decide(true);
+      if (this.mode === 'gzip') (this.gunzip as GunzipFeeder).push(new Uint8Array(0), true);
+      this.eof = true;
+      return;
+    }
+    const chunk = r.value;
+    if (this.mode === 'detect') {
+      this.head.push(chunk);
+      this.decide(false);
+    } else if (this.mode === 'plain') this.queue.push(chunk);
+    else {
+      this.pending = chunk;
+      this.feedGzip();
+    }
+  }
+
+  private decide(end: boolean): void {
+    const total = this.head.reduce((n, c) => n + c.length, 0);
+    if (total < 2 && !end) return;
+    const first = new Uint8Array(Math.min(2, total));
+    let k = 0;
+    for (const c of this.head) for (let i = 0; i < c.length && k < first.length; i++) first[k++] = c[i] as number;
+    const head = this.head;
+    this.head = [];
+    if (isGzip(first)) {
+      this.mode = 'gzip';
+      this.compressed = true;
+      this.gunzip = new GunzipFeeder(this.queue, this.maxDecompressed);
+      let all: Uint8Array = new Uint8Array(total);
+      k = 0;
+      for (const c of head) {
+        all.set(c, k);
+        k += c.length;
+      }
+      if (head.length === 1) all = head[0] as Uint8Array;
+      this.pending = all;
+      this.feedGzip();
+    } else {
+      this.mode = 'plain';
+      for (const c of head) this.queue.push(c);
+    }
+  }
+
+  private feedGzip(): void {
+    const p = this.pending as Uint8Array;
+    const slice = p.subarray(0, GUNZIP_SLICE);
+    this.pending = p.length > GUNZIP_SLICE ? p.subarray(GUNZIP_SLICE) : undefined;
+    (this.gunzip as GunzipFeeder).push(slice, false);
+  }
+
+  /** Reads up to the end of the file header (pcap) or first Section Header Block (pcapng). */
+  async open(): Promise<this> {
+    try {
+      while (!this.parser.open(this.queue, this.eof)) await this.fill();
+    } catch (e) {
+      await this.abort();
+      throw e;
+    }
+    return this;
+  }
+
+  private async abort(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    await this.chunks.return?.();
+  }
+
+  async next(): Promise<IteratorResult<CaptureRecord, undefined>> {
+    if (this.done) return { done: true, value: undefined };
+    try {
+      for (;;) {
+        const rec = this.parser.next(this.queue, this.eof);
+        if (rec !== undefined) return { done: false, value: rec };
+        if (this.eof) break;
+        await this.fill();
+      }
+    } catch (e) {
+      await this.abort().catch(() => undefined);
+      throw e;
+    }
+    this.done = true;
+    return { done: true, value: undefined };
+  }
+
+  /** Stops reading and releases (cancels) the source. */
+  async return(): Promise<IteratorResult<CaptureRecord, undefined>> {
+    await this.abort();
+    return { done: true, value: undefined };
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
+
+/**
+ * Reads a pcap, pcapng or gzip-compressed capture from a Web `ReadableStream<Uint8Array>` (e.g. a
+ * browser `File.stream()` or `fetch()` body) or any `AsyncIterable<Uint8Array>` (a Node `Readable`).
+ * Returns an async iterable of records with the file information on the reader.
+ */
+export function readCaptureStream(source: ByteSource, opts: ReadOptions = {}): CaptureStreamReader {
+  return new CaptureStreamReader(source, opts);
+}

@@ -1,0 +1,138 @@
+/** The plain objects the readers return and the writers accept. */
+
+/** A capture file format. */
+export type CaptureFormat = 'pcap' | 'pcapng';
+/** A byte order: little- or big-endian. */
+export type ByteOrder = 'le' | 'be';
+/** Which kind of record a {@link CaptureRecord} came from (pcap spec §5, pcapng spec §4.3, §4.4, Appendix A). */
+export type RecordBlock = 'pcap' | 'epb' | 'spb' | 'pb';
+
+/** One captured packet. */
+export interface CaptureRecord {
+  format: CaptureFormat;
+  /** Record kind; an `spb` record has no timestamp (`timestampNs` is 0n). */
+  block: RecordBlock;
+  /** pcapng section index (0-based; always 0 for pcap). */
+  section: number;
+  /** Interface index within its section (0 for pcap). */
+  interfaceId: number;
+  /** The interface's link type (pcap: the low 16 bits of the header field). */
+  linkType: number;
+  /** Nanoseconds since 1970-01-01 UTC, exact for decimal resolutions, if_tsoffset included. */
+  timestampNs: bigint;
+  /** Decimal digits of the file's timestamp resolution (6 µs, 9 ns, ...), for {@link formatTimestamp}. */
+  timestampDigits: number;
+  /** The first raw timestamp word as stored (pcap: seconds; pcapng: high 32 bits of the tick count). */
+  timestampHigh: number;
+  /** The second raw timestamp word as stored (pcap: µs or ns fraction; pcapng: low 32 bits). */
+  timestampLow: number;
+  capturedLength: number;
+  originalLength: number;
+  /** The captured bytes (length `capturedLength`). */
+  data: Uint8Array;
+  /** `opt_comment` options of the block (pcapng spec §3.5). */
+  comments: readonly string[];
+  /** `epb_flags` (pcapng spec §4.3.1), 0 when absent. */
+  flags: number;
+  /** Absolute offset of the record header or block in the (decompressed) file. */
+  offset: number;
+}
+
+/** The pcap file header (pcap spec §4). */
+export interface PcapHeader {
+  byteOrder: ByteOrder;
+  /** true for the nanosecond magic (a1b23c4d). */
+  nanosecond: boolean;
+  versionMajor: number;
+  versionMinor: number;
+  /** GMT offset field (signed; ignored by readers, kept for round trips). */
+  thiszone: number;
+  sigfigs: number;
+  snapLength: number;
+  /** The whole 32-bit LinkType-and-additional-information field. */
+  linkTypeField: number;
+  /** Low 16 bits of {@link linkTypeField}. */
+  linkType: number;
+  /** FCS length in bytes when the FCS-present bit is set, else undefined. */
+  fcsLength: number | undefined;
+}
+
+/** A capture interface: pcapng IDB (pcapng spec §4.2), or the one implicit interface of a pcap file. */
+export interface CaptureInterface {
+  section: number;
+  id: number;
+  linkType: number;
+  snapLength: number;
+  /** The raw if_tsresol byte (default 6: 10^-6 s); high bit set means a power of 2. */
+  tsresol: number;
+  /** Decimal digits used for formatting timestamps of this interface. */
+  timestampDigits: number;
+  /** if_tsoffset, seconds (0n when absent). */
+  tsoffset: bigint;
+  name: string | undefined;
+  description: string | undefined;
+  os: string | undefined;
+  hardware: string | undefined;
+  filter: Uint8Array | undefined;
+  fcsLength: number | undefined;
+  comments: string[];
+  /** Absolute offset of the IDB (0 for pcap). */
+  offset: number;
+}
+
+/** A pcapng section (pcapng spec §4.1), or the single implicit section of a pcap file. */
+export interface CaptureSection {
+  index: number;
+  byteOrder: ByteOrder;
+  versionMajor: number;
+  versionMinor: number;
+  /** Section length field (-1n when unspecified; pcap: -1n). */
+  sectionLength: bigint;
+  hardware: string | undefined;
+  os: string | undefined;
+  userAppl: string | undefined;
+  comments: string[];
+  interfaces: CaptureInterface[];
+  offset: number;
+}
+
+/** One address record of a Name Resolution Block (pcapng spec §4.5). */
+export interface NameRecord {
+  section: number;
+  /** 1 = IPv4, 2 = IPv6, other values as read. */
+  type: number;
+  /** Dotted IPv4 / RFC 5952 IPv6 text, or hex of the raw value for other types. */
+  address: string;
+  names: string[];
+}
+
+/** An Interface Statistics Block (pcapng spec §4.6). */
+export interface InterfaceStatistics {
+  section: number;
+  interfaceId: number;
+  timestampNs: bigint;
+  startTimeNs: bigint | undefined;
+  endTimeNs: bigint | undefined;
+  ifRecv: bigint | undefined;
+  ifDrop: bigint | undefined;
+  filterAccept: bigint | undefined;
+  osDrop: bigint | undefined;
+  usrDeliv: bigint | undefined;
+  comments: string[];
+  offset: number;
+}
+
+/** Reader options. */
+export interface ReadOptions {
+  /**
+   * Largest accepted captured length. Default: libpcap's limit per link type (256 KiB; D-Bus
+   * 128 MiB, USBPcap 1 MiB, EBHSCR 8 MiB).
+   */
+  maxCaptureLength?: number;
+  /** Largest accepted pcapng block (default 16 MiB, raised per interface as libpcap does). */
+  maxBlockLength?: number;
+  /** Bound on gunzipped bytes (default 1 GiB for `readCapture`, 4 GiB for streams). */
+  maxDecompressedBytes?: number;
+  /** Copy each record's data (default: false for `readCapture`, true for streams). */
+  copyData?: boolean;
+}
