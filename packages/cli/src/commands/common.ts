@@ -1,0 +1,96 @@
+/** The packet loop shared by `decode`, `show` and `stats`: stream each file, decode each record, report errors. */
+import { basename } from 'node:path';
+import type { Registry } from '@wirestack/core';
+import type { CaptureRecord } from '@wirestack/pcap';
+import { type DecodedPacket, decodeStack } from '@wirestack/stack';
+import { type CliStreams, type InputError, type LineWriter, openInput, toInputError } from '../io.js';
+import { firstLayerFor } from '../link.js';
+import { Progress } from '../progress.js';
+
+/** One decoded packet as the loop hands it over. */
+export interface Visit {
+  file: string;
+  /** 1-based packet number in its file. */
+  index: number;
+  rec: CaptureRecord;
+  pkt: DecodedPacket;
+}
+
+/** Options of {@link forEachPacket}. */
+export interface LoopOptions {
+  registry: Registry;
+  verifyChecksums: boolean;
+  /** Packets to pass over before the first one visited (over all files). */
+  skip?: number;
+  /** Most packets visited (over all files). */
+  count?: number;
+  /** Draw a progress bar on stderr (the caller decides whether it is a terminal). */
+  progress?: boolean;
+  /** Only decode packets for which this returns true (others are skipped without decoding). */
+  want?: (file: string, index: number) => boolean;
+  /** Output to flush before an error line, and whose closing (EPIPE) stops the loop. */
+  out?: LineWriter;
+}
+
+/** What the loop ended with. */
+export interface LoopResult {
+  /** 0, or 1 when an input could not be read to its end. */
+  code: number;
+  /** Packets visited. */
+  visited: number;
+  /** Packets seen (visited, skipped or unwanted). */
+  seen: number;
+}
+
+/** Writes `wirestack: FILE: at offset N: problem` on stderr. */
+export function reportInputError(streams: Pick<CliStreams, 'stderr'>, e: InputError): void {
+  streams.stderr.write(`wirestack: ${e.message}\n`);
+}
+
+/** Streams every file, decodes every record and calls `visit`; a broken input ends with one line on stderr and code 1. */
+export async function forEachPacket(
+  files: readonly string[],
+  streams: CliStreams,
+  opts: LoopOptions,
+  visit: (v: Visit) => void | Promise<void>,
+): Promise<LoopResult> {
+  const res: LoopResult = { code: 0, visited: 0, seen: 0 };
+  const skip = opts.skip ?? 0;
+  const count = opts.count ?? Number.POSITIVE_INFINITY;
+  const decodeOpts = { registry: opts.registry, verifyChecksums: opts.verifyChecksums, first: 'ethernet' };
+  for (const file of files) {
+    if (res.visited >= count || opts.out?.closed) break;
+    let progress: Progress | undefined;
+    let input: Awaited<ReturnType<typeof openInput>> | undefined;
+    let index = 0;
+    try {
+      input = await openInput(file, streams);
+      await input.reader.open();
+      if (opts.progress) progress = new Progress(streams.stderr, basename(input.name), input.size);
+      for await (const rec of input.reader) {
+        index++;
+        res.seen++;
+        if (res.seen <= skip || (opts.want && !opts.want(file, index))) {
+          if (progress && (index & 1023) === 0) progress.update(input.bytesRead, index);
+          continue;
+        }
+        decodeOpts.first = firstLayerFor(rec.linkType, rec.data[0]);
+        const pkt = decodeStack(rec.data, decodeOpts);
+        const pending = visit({ file: input.name, index, rec, pkt });
+        if (pending !== undefined) await pending;
+        res.visited++;
+        if (progress && (index & 255) === 0) progress.update(input.bytesRead, index);
+        if (res.visited >= count || opts.out?.closed) break;
+      }
+    } catch (e) {
+      progress?.clear();
+      await opts.out?.flush();
+      const name = input?.name ?? (file === '-' ? '<stdin>' : file);
+      reportInputError(streams, toInputError(name, e, input?.bytesRead ?? 0));
+      res.code = 1;
+    } finally {
+      progress?.clear();
+    }
+  }
+  return res;
+}

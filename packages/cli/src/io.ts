@@ -1,0 +1,240 @@
+/**
+ * Input and output plumbing of the command line: opening a capture (a path or `-` for standard input)
+ * as a counted byte stream, turning failures into one-line messages, and a buffered line writer that
+ * respects backpressure and ends quietly when the reader of a pipe goes away (EPIPE).
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Readable, Writable } from 'node:stream';
+import { CaptureError, type CaptureStreamReader, readCaptureStream } from '@wirestack/pcap';
+
+/** The streams and environment a command runs with (the process's own, or test doubles). */
+export interface CliStreams {
+  stdout: Writable & { isTTY?: boolean; columns?: number };
+  stderr: Writable & { isTTY?: boolean; columns?: number };
+  stdin: Readable;
+  env: Record<string, string | undefined>;
+}
+
+/** A command-line mistake: printed with a hint, exit status 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+  constructor(
+    message: string,
+    /** The sub-command whose `--help` the hint names. */
+    readonly command?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** An input that cannot be read as a capture: one line naming the file and the offset, exit status 1. */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+  constructor(
+    readonly file: string,
+    readonly offset: number,
+    readonly problem: string,
+    /** Where in the file, when not a byte offset (`line 3`). */
+    readonly where?: string,
+  ) {
+    super(`${file}: ${where ?? `at offset ${offset}`}: ${problem}`);
+  }
+}
+
+const ERRNO_TEXT: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory',
+  EPERM: 'operation not permitted',
+  EIO: 'input/output error',
+};
+
+/** Converts whatever reading `file` threw into an {@link InputError} (capture errors keep their offset). */
+export function toInputError(file: string, e: unknown, offset = 0): InputError {
+  if (e instanceof InputError) return e;
+  if (e instanceof CaptureError) {
+    // Capture messages start with `pcap.magic at offset 0: `; the line names the offset itself.
+    const text = e.message.replace(/^\S+ at offset \d+: /, '');
+    return new InputError(file, e.offset, text);
+  }
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code.startsWith('E')) return new InputError(file, offset, `cannot read: ${ERRNO_TEXT[code] ?? code}`);
+  // Anything else is a bug, but the command line still reports it on one line (no stack trace).
+  const msg = e instanceof Error ? `internal error (${e.name}): ${e.message}` : `internal error: ${String(e)}`;
+  return new InputError(file, offset, msg.split('\n')[0] ?? 'internal error');
+}
+
+/** An opened input: its bytes as a stream, its size when known, and how many bytes have been read. */
+export interface OpenedInput {
+  /** The name to print (`-` is shown as `<stdin>`). */
+  readonly name: string;
+  /** Size in bytes (files only). */
+  readonly size: number | undefined;
+  /** Bytes read from the source so far. */
+  readonly bytesRead: number;
+  /** The capture records, read with bounded memory. */
+  readonly reader: CaptureStreamReader;
+}
+
+/** Read-stream chunk size: 1 MiB. */
+const CHUNK = 1024 * 1024;
+
+/** Opens a capture file (or `-`: standard input) for streaming; fails with an {@link InputError}. */
+export async function openInput(path: string, streams: Pick<CliStreams, 'stdin'>): Promise<OpenedInput> {
+  const name = path === '-' ? '<stdin>' : path;
+  let size: number | undefined;
+  let source: AsyncIterable<Uint8Array>;
+  if (path === '-') source = streams.stdin as AsyncIterable<Uint8Array>;
+  else {
+    try {
+      const st = await stat(path);
+      if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      size = st.size;
+    } catch (e) {
+      throw toInputError(name, e);
+    }
+    source = createReadStream(path, { highWaterMark: CHUNK });
+  }
+  const state = { bytesRead: 0 };
+  async function* counted(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of source) {
+      const c = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
+      state.bytesRead += c.length;
+      yield c;
+    }
+  }
+  const reader = readCaptureStream(counted());
+  return {
+    name,
+    size,
+    get bytesRead() {
+      return state.bytesRead;
+    },
+    reader,
+  };
+}
+
+/** Reads all of a text input (a path or `-`) line by line. */
+export async function* readLines(path: string, streams: Pick<CliStreams, 'stdin'>): AsyncGenerator<string> {
+  const name = path === '-' ? '<stdin>' : path;
+  let source: AsyncIterable<Uint8Array | string>;
+  if (path === '-') source = streams.stdin as AsyncIterable<Uint8Array>;
+  else {
+    try {
+      const st = await stat(path);
+      if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    } catch (e) {
+      throw toInputError(name, e);
+    }
+    source = createReadStream(path, { highWaterMark: CHUNK });
+  }
+  const dec = new TextDecoder();
+  let rest = '';
+  try {
+    for await (const chunk of source) {
+      rest += typeof chunk === 'string' ? chunk : dec.decode(chunk, { stream: true });
+      let nl = rest.indexOf('\n');
+      if (nl < 0) continue;
+      let start = 0;
+      while (nl >= 0) {
+        yield rest.slice(start, nl);
+        start = nl + 1;
+        nl = rest.indexOf('\n', start);
+      }
+      rest = rest.slice(start);
+    }
+  } catch (e) {
+    throw toInputError(name, e);
+  }
+  rest += dec.decode();
+  if (rest.length > 0) yield rest;
+}
+
+/**
+ * Batches output lines into large writes, waits for `drain` when the stream asks for it, and notices a
+ * closed pipe (EPIPE): from then on `closed` is true and writes are dropped, so commands can stop early.
+ */
+export class LineWriter {
+  private parts: string[] = [];
+  private size = 0;
+  private broken = false;
+  private failure: Error | undefined;
+  private readonly onError = (e: Error & { code?: string }): void => {
+    this.broken = true;
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') this.failure = e;
+  };
+
+  constructor(
+    private readonly stream: Writable,
+    private readonly batch = 64 * 1024,
+  ) {
+    stream.on('error', this.onError);
+  }
+
+  /** True once the reader has gone away (EPIPE) or the stream was destroyed. */
+  get closed(): boolean {
+    return this.broken || this.stream.destroyed === true || this.stream.writableEnded === true;
+  }
+
+  /** An error other than EPIPE that the stream reported, if any. */
+  get error(): Error | undefined {
+    return this.failure;
+  }
+
+  /** Queues one line (without its newline); flush when the batch is full. */
+  line(s: string): void {
+    this.parts.push(s);
+    this.size += s.length + 1;
+  }
+
+  /** Whether enough is queued that the caller should `await flush()`. */
+  get full(): boolean {
+    return this.size >= this.batch;
+  }
+
+  /** Writes the queued lines, waiting for `drain` if the stream's buffer is full. */
+  async flush(): Promise<void> {
+    if (this.parts.length === 0) return;
+    const text = `${this.parts.join('\n')}\n`;
+    this.parts = [];
+    this.size = 0;
+    await this.write(text);
+  }
+
+  /** Writes text as is (after the queued lines), respecting backpressure. */
+  async write(text: string | Uint8Array): Promise<void> {
+    if (this.closed) return;
+    let ok: boolean;
+    try {
+      ok = this.stream.write(text);
+    } catch (e) {
+      this.onError(e as Error);
+      return;
+    }
+    if (ok || this.closed) return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.stream.off('drain', done);
+        this.stream.off('error', done);
+        this.stream.off('close', done);
+        resolve();
+      };
+      this.stream.on('drain', done);
+      this.stream.on('error', done);
+      this.stream.on('close', done);
+    });
+  }
+
+  /** Flushes and detaches from the stream. */
+  async end(): Promise<void> {
+    await this.flush();
+  }
+}
+
+/** Whether coloured output is wanted: `--color`/`--no-color` first, then NO_COLOR, then whether it is a terminal. */
+export function wantColor(flag: boolean | undefined, stream: { isTTY?: boolean }, env: Record<string, string | undefined>): boolean {
+  if (flag !== undefined) return flag;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return stream.isTTY === true;
+}
