@@ -1,0 +1,53 @@
+/**
+ * A small measuring loop: each case is a function `run(n)` that performs `n` operations (or a whole
+ * number of passes, returning how many operations it did) and writes something to `sink` so nothing is
+ * optimised away. A round is one call sized to ~200 ms; a case is ≥ 7 rounds; we report min/median/max
+ * ns per operation.
+ */
+
+/** Writes here keep results alive. */
+export const sink = { n: 0, v: undefined };
+
+const now = () => process.hrtime.bigint();
+
+function runOnce(run, n) {
+  const t0 = now();
+  const r = run(n);
+  if (r && typeof r.then === 'function') {
+    return r.then((ops) => ({ ns: Number(now() - t0), ops: typeof ops === 'number' ? ops : n }));
+  }
+  return { ns: Number(now() - t0), ops: typeof r === 'number' ? r : n };
+}
+
+async function timed(run, n) {
+  const r = runOnce(run, n);
+  return r && typeof r.then === 'function' ? await r : r;
+}
+
+/**
+ * Measures one case. `opts.roundNs` is the target duration of a round, `opts.rounds` their number.
+ * Returns `{ n, rounds: ns/op[], min, median, max }`.
+ */
+export async function measure(run, opts) {
+  const roundNs = opts.roundNs;
+  const rounds = opts.rounds;
+  // Warm up and calibrate: grow n until a call takes ≥ 1/8 of a round.
+  let n = 1;
+  let last = await timed(run, n);
+  while (last.ns < roundNs / 8 && n < 2 ** 30) {
+    const perOp = last.ns / Math.max(1, last.ops);
+    const want = Math.ceil(roundNs / 4 / Math.max(perOp, 0.05));
+    n = Math.max(n * 2, Math.min(want, n * 64));
+    last = await timed(run, n);
+  }
+  const perOp = last.ns / Math.max(1, last.ops);
+  n = Math.max(1, Math.round(roundNs / Math.max(perOp, 0.05)));
+  const per = [];
+  for (let r = 0; r < rounds; r++) {
+    if (globalThis.gc) globalThis.gc();
+    const t = await timed(run, n);
+    per.push(t.ns / Math.max(1, t.ops));
+  }
+  const sorted = [...per].sort((a, b) => a - b);
+  return { n, rounds: per, min: sorted[0], median: sorted[sorted.length >> 1], max: sorted[sorted.length - 1] };
+}

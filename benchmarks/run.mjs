@@ -1,0 +1,596 @@
+#!/usr/bin/env node
+/**
+ * wirestack benchmarks. Plain ESM over the BUILT packages (`pnpm build` first), so no TypeScript runtime
+ * is needed. `pnpm bench` writes benchmarks/RESULTS.md; `pnpm bench -- --smoke` runs every case briefly
+ * and writes nothing. `pnpm bench -- decode/` runs only the cases whose name contains `decode/`.
+ *
+ * Every case: ≥ 7 rounds (smoke: 2), each one batch of N operations sized to ~200 ms (smoke: ~3 ms);
+ * min/median/max ns per operation. Baselines (binary-parser, node_pcap when installed, a C reference
+ * when gcc is present) run in the same process / run, and ratios are computed against them.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fold, sumBytes32, sumDataView, sumU32 } from './lib/checksum.mjs';
+import { measure, sink } from './lib/harness.mjs';
+import { buildCapture, vxlanPacket } from './lib/inputs.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const argv = process.argv.slice(2).filter((a) => a !== '--');
+const SMOKE = argv.includes('--smoke');
+const NO_WRITE = SMOKE || argv.includes('--no-write');
+const FILTER = argv.find((a) => !a.startsWith('--'));
+const ROUND_NS = SMOKE ? 3e6 : 200e6;
+const ROUNDS = SMOKE ? 2 : 9;
+const TTY = process.stderr.isTTY;
+const progress = (s) => {
+  if (TTY) process.stderr.write(s);
+};
+
+async function load(name) {
+  try {
+    return await import(name);
+  } catch (e) {
+    console.error(`[bench] cannot import ${name} (run \`pnpm build\` first): ${e.message}`);
+    return undefined;
+  }
+}
+
+const core = await load('@wirestack/core');
+const stack = await load('@wirestack/stack');
+const ethernet = await load('@wirestack/ethernet');
+const ipv4 = await load('@wirestack/ipv4');
+const udp = await load('@wirestack/udp');
+const pcap = await load('@wirestack/pcap');
+const pcapNode = await load('@wirestack/pcap/node');
+if (!core || !stack) {
+  console.error('[bench] @wirestack/core and @wirestack/stack are required; build the packages first.');
+  process.exit(1);
+}
+// StackDecoder lives in packages/stack/src/fast.ts; WIRESTACK_FAST_MODULE points at a separately built copy
+// (development only, before the stack barrel exports it).
+let StackDecoder = stack.StackDecoder;
+if (!StackDecoder && process.env.WIRESTACK_FAST_MODULE) StackDecoder = (await import(process.env.WIRESTACK_FAST_MODULE)).StackDecoder;
+
+const notes = [];
+const registry = stack.defaultRegistry();
+const PKT = vxlanPacket();
+
+// ---------------------------------------------------------------------------------------------
+// Inputs
+
+const decoded = stack.decodeStack(PKT, { registry });
+const path = decoded.path;
+if (path !== 'ethernet/ipv4/udp/vxlan/ethernet/ipv4/udp/raw')
+  notes.push(`benchmark packet decodes as ${path} (expected the 8-layer VXLAN stack)`);
+
+/** The same stack with every derived field left out: encodeStack computes 4 lengths, 4 checksums, next-protocol fields. */
+const DERIVED = new Set(['etherType', 'ihl', 'totalLength', 'protocol', 'checksum', 'length', 'nextHeader', 'payloadLength']);
+const encodeLayers = decoded.layers.map((l) => Object.fromEntries(Object.entries(l).filter(([k]) => !DERIVED.has(k))));
+const pool = new Uint8Array(2048);
+
+// ---------------------------------------------------------------------------------------------
+// Cases
+
+/** @type {Array<{name: string, run: (n: number) => number | Promise<number> | void, bytes?: number, unit?: string, baseline?: string[], target?: (r: any, all: Map<string, any>) => {goal: string, met: boolean} | undefined, group?: string}>} */
+const cases = [];
+const add = (c) => cases.push(c);
+
+// decodeStack to contract objects
+add({
+  name: 'decode/vxlan-stack',
+  run(n) {
+    let x = 0;
+    for (let i = 0; i < n; i++) x += stack.decodeStack(PKT, { registry }).layers.length;
+    sink.n += x;
+  },
+  baseline: ['baseline/binary-parser/vxlan-stack (text)'],
+  target: (r) => ({ goal: '≤ 400 ns', met: r.median <= 400 }),
+});
+add({
+  name: 'decode/vxlan-stack (verifyChecksums: false)',
+  run(n) {
+    let x = 0;
+    const o = { registry, verifyChecksums: false };
+    for (let i = 0; i < n; i++) x += stack.decodeStack(PKT, o).layers.length;
+    sink.n += x;
+  },
+  baseline: ['baseline/binary-parser/vxlan-stack (text)'],
+});
+
+if (StackDecoder) {
+  const dec = new StackDecoder({ registry });
+  // Every field of every layer, read straight from the bytes into numbers (what the C reference does).
+  const readAll = (d) => {
+    let x = 0;
+    const n = d.decode(PKT);
+    for (let i = 0; i < n; i++) {
+      const k = d.kind(i);
+      if (k === 1) {
+        // ethernet: dst (6), src (6), etherType
+        x += d.u32(i, 0) + d.u16(i, 4) + d.u32(i, 6) + d.u16(i, 10) + d.u16(i, 12);
+      } else if (k === 3) {
+        // ipv4: version/ihl, dscp/ecn, totalLength, identification, flags/fragmentOffset, ttl, protocol, checksum, src, dst
+        const b0 = d.u8(i, 0);
+        const b1 = d.u8(i, 1);
+        const ff = d.u16(i, 6);
+        x += (b0 >>> 4) + (b0 & 15) + (b1 >>> 2) + (b1 & 3) + d.u16(i, 2) + d.u16(i, 4) + (ff >>> 14) + ((ff >>> 13) & 1) + (ff & 0x1fff);
+        x += d.u8(i, 8) + d.u8(i, 9) + d.u16(i, 10) + d.u32(i, 12) + d.u32(i, 16);
+      } else if (k === 5) {
+        x += d.u16(i, 0) + d.u16(i, 2) + d.u16(i, 4) + d.u16(i, 6);
+      } else if (k === 6) {
+        x += d.u8(i, 0) + (d.u32(i, 4) >>> 8);
+      }
+    }
+    return x + d.payloadOffset + d.payloadEnd;
+  };
+  add({
+    name: 'fast/vxlan-stack',
+    run(n) {
+      let x = 0;
+      for (let i = 0; i < n; i++) x += readAll(dec);
+      sink.n += x;
+    },
+    baseline: ['baseline/binary-parser/vxlan-stack (numeric)', 'native/decode-all-fields'],
+    target: (r) => ({ goal: '≤ 80 ns', met: r.median <= 80 }),
+  });
+  add({
+    name: 'fast/vxlan-stack (walk only)',
+    run(n) {
+      let x = 0;
+      for (let i = 0; i < n; i++) x += dec.decode(PKT);
+      sink.n += x;
+    },
+    baseline: ['baseline/binary-parser/vxlan-stack (numeric)'],
+  });
+  add({
+    name: 'view/inner-5tuple',
+    run(n) {
+      let x = 0;
+      for (let i = 0; i < n; i++) {
+        const f = dec.innerFlow(PKT);
+        x += f.srcV4 + f.dstV4 + f.protocol + f.srcPort + f.dstPort;
+      }
+      sink.n += x;
+    },
+    baseline: ['baseline/binary-parser/inner-5tuple (numeric)', 'native/inner-5tuple'],
+    target: (r) => ({ goal: '≤ 45 ns', met: r.median <= 45 }),
+  });
+  add({
+    name: 'view/inner-5tuple (decode + flow)',
+    run(n) {
+      let x = 0;
+      for (let i = 0; i < n; i++) {
+        dec.decode(PKT);
+        const f = dec.flow('inner');
+        x += f.srcV4 + f.dstV4 + f.protocol + f.srcPort + f.dstPort;
+      }
+      sink.n += x;
+    },
+    baseline: ['baseline/binary-parser/inner-5tuple (numeric)'],
+  });
+  add({
+    name: 'view/inner-flowKeyString',
+    run(n) {
+      let x = 0;
+      for (let i = 0; i < n; i++) {
+        dec.decode(PKT);
+        dec.flow('inner');
+        x += dec.flowKeyString().length;
+      }
+      sink.n += x;
+    },
+  });
+} else notes.push('StackDecoder is not exported by the built @wirestack/stack: the fast/* and view/* cases were skipped.');
+
+if (ethernet && ipv4 && udp) {
+  add({
+    name: 'decode/outer-eth-ipv4-udp',
+    run(n) {
+      let x = 0;
+      for (let i = 0; i < n; i++) {
+        const e = ethernet.decodeEthernet(PKT, 0, PKT.length);
+        const ip = ipv4.decodeIpv4(PKT, 14, PKT.length);
+        const u = udp.decodeUdp(PKT, 14 + ip.ihl * 4, PKT.length);
+        x += e.etherType + ip.ttl + u.dstPort;
+      }
+      sink.n += x;
+    },
+    baseline: ['baseline/binary-parser/outer-eth-ipv4-udp (text)', 'baseline/node_pcap/decode.packet'],
+    target: (r, all) => {
+      const np = all.get('baseline/node_pcap/decode.packet');
+      return np ? { goal: '≤ 0.3× node_pcap', met: r.median <= 0.3 * np.median } : { goal: '≤ 0.3× node_pcap', met: undefined };
+    },
+  });
+}
+
+// encodeStack
+add({
+  name: 'encode/vxlan-stack (pooled)',
+  run(n) {
+    let x = 0;
+    const o = { registry, into: pool, offset: 0 };
+    for (let i = 0; i < n; i++) x += encodeStackLen(o);
+    sink.n += x;
+  },
+  target: (r) => ({ goal: '≤ 200 ns', met: r.median <= 200 }),
+});
+function encodeStackLen(o) {
+  return stack.encodeStack(encodeLayers, o).length;
+}
+add({
+  name: 'encode/vxlan-stack (allocating)',
+  run(n) {
+    let x = 0;
+    const o = { registry };
+    for (let i = 0; i < n; i++) x += stack.encodeStack(encodeLayers, o).length;
+    sink.n += x;
+  },
+  target: (r) => ({ goal: '≤ 250 ns', met: r.median <= 250 }),
+});
+
+// Checksums over 1500 bytes
+{
+  const ab = new ArrayBuffer(4096);
+  const all = new Uint8Array(ab);
+  for (let i = 0; i < all.length; i++) all[i] = (i * 31 + 7) & 255;
+  const aligned = new Uint8Array(ab, 64, 1500);
+  const unaligned = new Uint8Array(ab, 64 + 1, 1500);
+  const variants = [
+    ['core sumWords', (b) => core.foldChecksum(core.sumWords(b, 0, 1500))],
+    ['proposal u32 (Uint32Array)', (b) => sumU32(b, 0, 1500)],
+    ['proposal DataView getUint32', (b) => sumDataView(b, 0, 1500)],
+    ['bytes as 32-bit words', (b) => sumBytes32(b, 0, 1500)],
+  ];
+  const expect = core.foldChecksum(core.sumWords(aligned, 0, 1500));
+  for (const [label, f] of variants) {
+    for (const [al, b] of [
+      ['aligned', aligned],
+      ['unaligned', unaligned],
+    ]) {
+      if (f(b) !== core.foldChecksum(core.sumWords(b, 0, 1500))) notes.push(`checksum variant ${label} disagrees with core on ${al} data`);
+      add({
+        name: `checksum/1500B ${al} (${label})`,
+        bytes: 1500,
+        run(n) {
+          let x = 0;
+          for (let i = 0; i < n; i++) x += f(b);
+          sink.n += x;
+        },
+        baseline: [`native/checksum-1500-${al}`],
+        target:
+          label === 'core sumWords' || label.startsWith('proposal')
+            ? (r) => {
+                const gbs = 1500 / r.median;
+                const goal = al === 'aligned' ? 4.5 : 2;
+                return { goal: `≥ ${goal} GB/s`, met: gbs >= goal };
+              }
+            : undefined,
+      });
+    }
+  }
+  void expect;
+  void fold;
+}
+
+// pcap
+if (pcap) {
+  // A mix of frame sizes: the VXLAN packet grown to 108 (as is), 590 and 1514 bytes.
+  const sizes = [PKT.length, 590, 1514];
+  const frames = sizes.map((s) => {
+    const f = new Uint8Array(s);
+    f.set(PKT.subarray(0, Math.min(PKT.length, s)));
+    return f;
+  });
+  const cap = buildCapture(frames, SMOKE ? 1 << 20 : 32 << 20);
+  const capBytes = cap.bytes;
+  const perRecordBytes = capBytes.length / cap.records;
+  notes.push(
+    `pcap cases: a ${(capBytes.length / 1048576).toFixed(1)} MiB classic pcap of ${cap.records} records cycling frames of ${sizes.join('/')} bytes (${perRecordBytes.toFixed(0)} B per record with its header); ns/op is per record, GB/s counts file bytes.`,
+  );
+  const passes = (n, fn) => {
+    let ops = 0;
+    let x = 0;
+    while (ops < n) {
+      x += fn();
+      ops += cap.records;
+    }
+    sink.n += x;
+    return ops;
+  };
+  add({
+    name: 'pcap/read (in memory, readCapture)',
+    bytes: perRecordBytes,
+    run: (n) =>
+      passes(n, () => {
+        let x = 0;
+        for (const rec of pcap.readCapture(capBytes)) x += rec.capturedLength;
+        return x;
+      }),
+    target: (r) => ({ goal: '≥ 1.6 GB/s', met: perRecordBytes / r.median >= 1.6 }),
+  });
+  async function* chunks(bytes, size) {
+    for (let o = 0; o < bytes.length; o += size) yield bytes.subarray(o, Math.min(bytes.length, o + size));
+  }
+  add({
+    name: 'pcap/read (stream, 1 MiB chunks from memory)',
+    bytes: perRecordBytes,
+    async run(n) {
+      let ops = 0;
+      let x = 0;
+      while (ops < n) {
+        for await (const rec of pcap.readCaptureStream(chunks(capBytes, 1 << 20), { copyData: false })) x += rec.capturedLength;
+        ops += cap.records;
+      }
+      sink.n += x;
+      return ops;
+    },
+    target: (r) => ({ goal: '≥ 1.6 GB/s', met: perRecordBytes / r.median >= 1.6 }),
+  });
+  if (pcapNode) {
+    const dir = mkdtempSync(join(os.tmpdir(), 'wirestack-bench-'));
+    const file = join(dir, 'bench.pcap');
+    writeFileSync(file, capBytes);
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    add({
+      name: 'pcap/read (file stream, openCapture 1 MiB)',
+      bytes: perRecordBytes,
+      async run(n) {
+        let ops = 0;
+        let x = 0;
+        while (ops < n) {
+          for await (const rec of pcapNode.openCapture(file, { copyData: false })) x += rec.capturedLength;
+          ops += cap.records;
+        }
+        sink.n += x;
+        return ops;
+      },
+      target: (r) => ({ goal: '≥ 1.6 GB/s', met: perRecordBytes / r.median >= 1.6 }),
+    });
+  }
+  if (StackDecoder) {
+    const dec = new StackDecoder({ registry });
+    add({
+      name: 'pcap/read+inner-5tuple (in memory)',
+      bytes: perRecordBytes,
+      run: (n) =>
+        passes(n, () => {
+          let x = 0;
+          for (const rec of pcap.readCapture(capBytes)) {
+            const f = dec.innerFlow(rec.data);
+            x += f.srcPort + f.dstV4;
+          }
+          return x;
+        }),
+    });
+  }
+} else notes.push('@wirestack/pcap is not built: the pcap/* cases were skipped.');
+
+// ---------------------------------------------------------------------------------------------
+// Baselines
+
+const bp = await load('./baselines/binary-parser.mjs');
+if (bp) {
+  add({
+    name: 'baseline/binary-parser/vxlan-stack (text)',
+    group: 'baseline',
+    run(n) {
+      let x = 0;
+      for (let i = 0; i < n; i++) x += bp.contractParser.parse(PKT).etherType;
+      sink.n += x;
+    },
+  });
+  add({
+    name: 'baseline/binary-parser/vxlan-stack (numeric)',
+    group: 'baseline',
+    run(n) {
+      let x = 0;
+      for (let i = 0; i < n; i++) x += bp.numericParser.parse(PKT).etherType;
+      sink.n += x;
+    },
+  });
+  add({
+    name: 'baseline/binary-parser/inner-5tuple (numeric)',
+    group: 'baseline',
+    run(n) {
+      let x = 0;
+      for (let i = 0; i < n; i++) {
+        const ip = bp.numericParser.parse(PKT).payload.payload.payload.payload.payload;
+        x += ip.src + ip.dst + ip.protocol + ip.payload.srcPort + ip.payload.dstPort;
+      }
+      sink.n += x;
+    },
+  });
+  add({
+    name: 'baseline/binary-parser/outer-eth-ipv4-udp (text)',
+    group: 'baseline',
+    run(n) {
+      let x = 0;
+      for (let i = 0; i < n; i++) x += bp.outerParser.parse(PKT).udp.dstPort;
+      sink.n += x;
+    },
+  });
+}
+
+// node_pcap (optional: its native build needs libpcap-dev, so it is never a dependency)
+{
+  const require = createRequire(import.meta.url);
+  let nodePcap;
+  try {
+    require.resolve('pcap');
+    nodePcap = require('pcap');
+  } catch (e) {
+    notes.push(
+      `node_pcap (\`pcap\` on npm) is not installed (${e.code ?? e.message}): its baseline and the "≤ 0.3× node_pcap" target were skipped. Install it (needs libpcap-dev) to compare.`,
+    );
+  }
+  if (nodePcap) {
+    const buf = Buffer.from(PKT);
+    const raw = { buf, header: Buffer.alloc(16), link_type: 'LINKTYPE_ETHERNET' };
+    raw.header.writeUInt32LE(PKT.length, 8);
+    raw.header.writeUInt32LE(PKT.length, 12);
+    add({
+      name: 'baseline/node_pcap/decode.packet',
+      group: 'baseline',
+      run(n) {
+        let x = 0;
+        for (let i = 0; i < n; i++) x += nodePcap.decode.packet(raw).payload ? 1 : 0;
+        sink.n += x;
+      },
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Run
+
+const selected = FILTER ? cases.filter((c) => c.name.includes(FILTER)) : cases;
+const results = new Map();
+const started = Date.now();
+for (const [i, c] of selected.entries()) {
+  progress(`[${i + 1}/${selected.length}] ${c.name} ... `);
+  try {
+    const r = await measure(c.run, { roundNs: ROUND_NS, rounds: ROUNDS });
+    results.set(c.name, r);
+    progress(`${fmt(r.median)} ns/op\n`);
+  } catch (e) {
+    progress('failed\n');
+    notes.push(`${c.name} failed: ${e?.stack ?? e}`);
+    console.error(`[bench] ${c.name} failed:`, e);
+  }
+}
+
+// Native reference (C), run as a child process.
+const native = runNative();
+if (native) for (const [k, v] of Object.entries(native)) results.set(`native/${k}`, v);
+
+function runNative() {
+  const src = join(HERE, 'c', 'stack.c');
+  let gcc;
+  try {
+    gcc = execFileSync('sh', ['-c', 'command -v gcc || command -v cc'], { encoding: 'utf8' }).trim();
+  } catch {
+    gcc = '';
+  }
+  if (!gcc) {
+    notes.push('gcc is not installed: the native C reference was skipped.');
+    return undefined;
+  }
+  const dir = mkdtempSync(join(os.tmpdir(), 'wirestack-native-'));
+  try {
+    const exe = join(dir, 'stack');
+    execFileSync(gcc, ['-O2', '-o', exe, src], { stdio: ['ignore', 'ignore', 'pipe'] });
+    progress('[native] C reference ... ');
+    const hex = Buffer.from(PKT).toString('hex');
+    const out = execFileSync(exe, [hex, String(ROUND_NS / 1e6)], { encoding: 'utf8' });
+    progress('done\n');
+    notes.push(`native/*: benchmarks/c/stack.c built with \`${gcc} -O2\`, same packet, same rounds.`);
+    return JSON.parse(out);
+  } catch (e) {
+    notes.push(`native C reference failed: ${e.message}`);
+    return undefined;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+function fmt(ns) {
+  if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)}e6`;
+  if (ns >= 100) return ns.toFixed(0);
+  if (ns >= 10) return ns.toFixed(1);
+  return ns.toFixed(2);
+}
+function fmtOps(ns) {
+  const ops = 1e9 / ns;
+  if (ops >= 1e6) return `${(ops / 1e6).toFixed(2)} M`;
+  if (ops >= 1e3) return `${(ops / 1e3).toFixed(1)} k`;
+  return ops.toFixed(0);
+}
+
+const rows = [];
+const targets = [];
+for (const c of selected) {
+  const r = results.get(c.name);
+  if (!r) continue;
+  const thr = c.bytes ? `${(c.bytes / r.median).toFixed(2)} GB/s` : '';
+  const ratios = (c.baseline ?? [])
+    .map((b) => {
+      const br = results.get(b);
+      if (!br) return undefined;
+      const x = br.median / r.median;
+      return `${x >= 1 ? `${x.toFixed(1)}× faster` : `${(1 / x).toFixed(1)}× slower`} than ${b.replace(/^baseline\//, '')}`;
+    })
+    .filter(Boolean)
+    .join('; ');
+  rows.push(`| ${c.name} | ${fmt(r.median)} | ${fmt(r.min)} – ${fmt(r.max)} | ${fmtOps(r.median)} | ${thr} | ${ratios} |`);
+  const t = c.target?.(r, results);
+  if (t)
+    targets.push(
+      `| ${c.name} | ${t.goal} | ${fmt(r.median)} ns${thr ? ` (${thr})` : ''} | ${t.met === undefined ? 'not measured' : t.met ? 'met' : '**missed**'} |`,
+    );
+}
+for (const [k, v] of results) {
+  if (!k.startsWith('native/')) continue;
+  const bytes = k.includes('checksum-1500') ? ` | ${(1500 / v.median).toFixed(2)} GB/s` : ' | ';
+  rows.push(`| ${k} | ${fmt(v.median)} | ${fmt(v.min)} – ${fmt(v.max)} | ${fmtOps(v.median)}${bytes} | C, gcc -O2 |`);
+}
+// ≥ 5× faster than binary-parser
+{
+  const pairs = [
+    ['decode/vxlan-stack', 'baseline/binary-parser/vxlan-stack (text)'],
+    ['fast/vxlan-stack', 'baseline/binary-parser/vxlan-stack (numeric)'],
+    ['view/inner-5tuple', 'baseline/binary-parser/inner-5tuple (numeric)'],
+  ];
+  for (const [a, b] of pairs) {
+    const ra = results.get(a);
+    const rb = results.get(b);
+    if (ra && rb) {
+      const x = rb.median / ra.median;
+      targets.push(`| ${a} vs ${b.replace(/^baseline\//, '')} | ≥ 5× faster | ${x.toFixed(1)}× | ${x >= 5 ? 'met' : '**missed**'} |`);
+    }
+  }
+}
+
+const cpus = os.cpus();
+const header = [
+  '# wirestack benchmark results',
+  '',
+  `- machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${os.platform()} ${os.release()} (${os.arch()})`,
+  `- Node ${process.version} (V8 ${process.versions.v8}), run with --expose-gc: ${typeof globalThis.gc === 'function'}`,
+  `- date: ${new Date().toISOString()}`,
+  `- method: ${ROUNDS} rounds per case, each a batch of N operations sized to ~${ROUND_NS / 1e6} ms, GC before each round; ns/op median (min – max over rounds); total ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  `- packet: fixtures/captures/vxlan.pcap, the first Ethernet/IPv4/UDP/VXLAN/Ethernet/IPv4/UDP/raw frame (${PKT.length} bytes; decodeStack path \`${path}\`)`,
+  '',
+];
+const table = ['| case | median ns/op | min – max | ops/s | throughput | vs baselines |', '|---|---:|---:|---:|---:|---|', ...rows];
+const targetTable = ['| case | target | median | status |', '|---|---|---|---|', ...targets];
+const analysisPath = join(HERE, 'analysis.md');
+const analysis = existsSync(analysisPath) ? readFileSync(analysisPath, 'utf8').trim() : '';
+const md = [
+  ...header,
+  '## Results',
+  '',
+  ...table,
+  '',
+  '## Targets (issue #6)',
+  '',
+  ...targetTable,
+  '',
+  '## Notes',
+  '',
+  ...notes.map((n) => `- ${n}`),
+  '',
+  ...(analysis ? [analysis, ''] : []),
+].join('\n');
+
+console.log(['', ...table, '', ...targetTable, '', ...notes.map((n) => `- ${n}`)].join('\n'));
+if (!NO_WRITE && !FILTER) {
+  writeFileSync(join(HERE, 'RESULTS.md'), md);
+  console.log(`\nwrote ${join(HERE, 'RESULTS.md')}`);
+}
