@@ -117,12 +117,16 @@ export function decodeStack(bytes: Uint8Array, options: DecodeStackOptions = {})
     ctx.layers.push(h);
     spans.push({ offset, length: hl });
     let cut = false;
+    let broken = false;
     if (codec.datagramLength) {
       const declared = codec.datagramLength(h);
       let end = limit;
       if (declared !== undefined) {
-        if (declared < hl) ctx.issue('bad-length', `${codec.id} declares ${declared} bytes, less than its ${hl}-byte header`, offset);
-        else if (offset + declared > limit) {
+        if (declared < hl) {
+          // A datagram shorter than its own header is broken: stop here and keep the payload as raw.
+          broken = true;
+          ctx.issue('bad-length', `${codec.id} declares ${declared} bytes, less than its ${hl}-byte header`, offset);
+        } else if (offset + declared > limit) {
           cut = true;
           ctx.issue('truncated', `${codec.id} datagram cut short: ${limit - offset} of ${declared} bytes present`, offset);
         } else end = offset + declared;
@@ -138,6 +142,7 @@ export function decodeStack(bytes: Uint8Array, options: DecodeStackOptions = {})
     offset += hl;
     ctx.payloadOffset = offset;
     ctx.end = limit;
+    if (broken) break;
     const ref = codec.next(h, ctx);
     if (!ref) break;
     codec = registry.resolve(ref);

@@ -1,0 +1,26 @@
+/** IPv4 address text (dotted quads, RFC 791 §3.2 addresses as the JSON contract writes them). */
+import { EncodeError } from '@wirestack/core';
+import ipaddr from 'ipaddr.js';
+
+/**
+ * Parses a dotted quad (`"192.0.2.1"`) into a 32-bit unsigned number. Only the strict four-part decimal
+ * form is accepted (no `"1.2.3"`, hex, octal or leading zeros, no IPv6 text). Throws `EncodeError`
+ * naming `layer.field`.
+ */
+export function parseIpv4U32(text: unknown, layer = 'ipv4', field = 'address'): number {
+  if (typeof text !== 'string' || !ipaddr.IPv4.isValidFourPartDecimal(text))
+    throw new EncodeError({ layer, field, value: text, message: `not a dotted-quad IPv4 address: ${JSON.stringify(text)}` });
+  const o = ipaddr.IPv4.parse(text).octets;
+  return ((o[0]! << 24) | (o[1]! << 16) | (o[2]! << 8) | o[3]!) >>> 0;
+}
+
+/** Parses a dotted quad into 4 new bytes (RFC 791 §3.2). Throws `EncodeError` on anything else. */
+export function parseIpv4(text: string): Uint8Array {
+  const v = parseIpv4U32(text);
+  return Uint8Array.of(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
+}
+
+/** Formats the 4 bytes at `off` as a dotted quad (the caller has checked the length). */
+export function formatIpv4(buf: Uint8Array, off = 0): string {
+  return `${buf[off]!}.${buf[off + 1]!}.${buf[off + 2]!}.${buf[off + 3]!}`;
+}

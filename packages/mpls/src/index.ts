@@ -1,0 +1,4 @@
+export * from './codec.js';
+export * from './constants.js';
+export * from './header.js';
+export * from './view.js';

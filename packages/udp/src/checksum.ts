@@ -1,0 +1,121 @@
+/** The UDP checksum over the IPv4 (RFC 768) or IPv6 (RFC 8200 §8.1) pseudo-header. */
+import { foldChecksum, ipv4PseudoHeaderSum, ipv6PseudoHeaderSum, type NetworkRef, sumWords } from '@wirestack/core';
+import { UDP_HEADER_LEN, UDP_PROTOCOL, UdpField } from './constants.js';
+
+/** Offsets of the source and destination addresses in the IPv4 header (RFC 791 §3.1). */
+const IPV4_SRC = 12;
+const IPV4_DST = 16;
+const IPV4_HEADER_LEN = 20;
+/** IPv4 loose and strict source route options (RFC 791 §3.1). */
+const IPV4_OPT_EOL = 0;
+const IPV4_OPT_NOP = 1;
+const IPV4_OPT_LSRR = 0x83;
+const IPV4_OPT_SSRR = 0x89;
+/** Offsets of the source and destination addresses in the IPv6 header (RFC 8200 §3). */
+const IPV6_SRC = 8;
+const IPV6_DST = 24;
+const IPV6_NEXT_HEADER = 6;
+const IPV6_HEADER_LEN = 40;
+/** IPv6 extension headers walked to find a Routing header (RFC 8200 §4). */
+const NH_HOP_BY_HOP = 0;
+const NH_ROUTING = 43;
+const NH_FRAGMENT = 44;
+const NH_AH = 51;
+const NH_DEST_OPTS = 60;
+/** Routing types whose final destination we know: 0 (RFC 5095, deprecated), 2 (RFC 6275), 4 (SRH, RFC 8754). */
+const RT_SOURCE_ROUTE = 0;
+const RT_MOBILE = 2;
+const RT_SEGMENT = 4;
+
+/**
+ * Absolute offset of the 4-byte destination address an IPv4 pseudo-header uses: the final destination, which
+ * is the last address of a source route option (LSRR/SSRR, RFC 791 §3.1; RFC 1122 §4.1.3.6 via RFC 9293
+ * §3.1) whose route is not yet exhausted, else the header's destination. Two source route options (invalid)
+ * fall back to the header's destination, as Scapy does. Reads only bytes inside the header and the buffer.
+ */
+export function ipv4PseudoHeaderDstOffset(buf: Uint8Array, ipOffset: number): number {
+  const dflt = ipOffset + IPV4_DST;
+  const hl = (buf[ipOffset]! & 0x0f) * 4;
+  const end = Math.min(ipOffset + hl, buf.length);
+  let found = -1;
+  let count = 0;
+  for (let i = ipOffset + IPV4_HEADER_LEN; i < end; ) {
+    const type = buf[i]!;
+    if (type === IPV4_OPT_EOL) break;
+    if (type === IPV4_OPT_NOP) {
+      i++;
+      continue;
+    }
+    if (i + 1 >= end) break;
+    const len = buf[i + 1]!;
+    if (len < 2 || i + len > end) break;
+    if (type === IPV4_OPT_LSRR || type === IPV4_OPT_SSRR) {
+      count++;
+      const addresses = (len - 3) >> 2;
+      const pointer = len >= 3 ? buf[i + 2]! : 0;
+      // pointer > len: the route is used up and the header's destination is already the final one.
+      if (addresses > 0 && pointer <= len) found = i + 3 + 4 * (addresses - 1);
+    }
+    i += len;
+  }
+  return count === 1 && found >= 0 ? found : dflt;
+}
+
+/**
+ * Absolute offset of the 16-byte destination address an IPv6 pseudo-header uses (RFC 8200 §8.1): the final
+ * destination from the innermost Routing header with segments left before `upperOffset` (type 0/2: the last
+ * address; type 4: Segment List[0]), else the header's destination. Walks hop-by-hop, routing, fragment,
+ * destination options and AH headers, never past `upperOffset` or the buffer.
+ */
+export function ipv6PseudoHeaderDstOffset(buf: Uint8Array, ipOffset: number, upperOffset: number): number {
+  let dst = ipOffset + IPV6_DST;
+  let nh = buf[ipOffset + IPV6_NEXT_HEADER]!;
+  let p = ipOffset + IPV6_HEADER_LEN;
+  const end = Math.min(upperOffset, buf.length);
+  while (p + 8 <= end) {
+    let len: number;
+    if (nh === NH_HOP_BY_HOP || nh === NH_DEST_OPTS || nh === NH_ROUTING) len = (buf[p + 1]! + 1) * 8;
+    else if (nh === NH_FRAGMENT) len = 8;
+    else if (nh === NH_AH) len = (buf[p + 1]! + 2) * 4;
+    else break;
+    if (p + len > end) break;
+    if (nh === NH_ROUTING && buf[p + 3]! !== 0 && len >= 24) {
+      const type = buf[p + 2]!;
+      if (type === RT_SOURCE_ROUTE || type === RT_MOBILE) dst = p + 8 + 16 * (((len - 8) >> 4) - 1);
+      else if (type === RT_SEGMENT) dst = p + 8;
+    }
+    nh = buf[p]!;
+    p += len;
+  }
+  return dst;
+}
+
+/**
+ * The checksum the UDP header at `offset` should carry (RFC 768; RFC 8200 §8.1 over IPv6), with the
+ * checksum field taken as zero. `length` is the upper-layer length of the pseudo-header (normally the UDP
+ * `length` field); the data covered is the 8-byte header plus `[offset + 8, end)`, `end` defaulting to
+ * `offset + length` (and never past the buffer). `network` names the enclosing IP header (`ipv4` or `ipv6`, at
+ * its absolute offset); the pseudo-header's destination is the final one when the packet is source routed
+ * ({@link ipv4PseudoHeaderDstOffset}, {@link ipv6PseudoHeaderDstOffset}). Returns `undefined` when `network` is
+ * undefined or another layer, since no pseudo-header exists then. A computed 0 is
+ * returned as 0xffff (0 on the wire means "no checksum").
+ */
+export function udpChecksum(
+  buf: Uint8Array,
+  offset: number,
+  length: number,
+  network: NetworkRef | undefined,
+  end = offset + length,
+): number | undefined {
+  let sum: number;
+  if (network?.layer === 'ipv4')
+    sum = ipv4PseudoHeaderSum(buf, network.offset + IPV4_SRC, ipv4PseudoHeaderDstOffset(buf, network.offset), UDP_PROTOCOL, length);
+  else if (network?.layer === 'ipv6')
+    sum = ipv6PseudoHeaderSum(buf, network.offset + IPV6_SRC, ipv6PseudoHeaderDstOffset(buf, network.offset, offset), UDP_PROTOCOL, length);
+  else return undefined;
+  sum = sumWords(buf, offset, offset + UdpField.CHECKSUM, sum);
+  const stop = Math.min(end, buf.length);
+  if (stop > offset + UDP_HEADER_LEN) sum = sumWords(buf, offset + UDP_HEADER_LEN, stop, sum);
+  const c = ~foldChecksum(sum) & 0xffff;
+  return c === 0 ? 0xffff : c;
+}
