@@ -308,7 +308,9 @@ export class StackDecoder {
               hl = h;
               declared = total;
               // Non-first fragments stop at the IP layer.
-              next = ((bytes[off + 6]! & 0x1f) | bytes[off + 7]!) === 0 ? ipProto[bytes[off + 9]!]! - 1 : -1;
+              // Protocol 0 (IPv6 hop-by-hop) announces nothing after IPv4.
+              const proto = bytes[off + 9]!;
+              next = ((bytes[off + 6]! & 0x1f) | bytes[off + 7]!) === 0 && proto !== 0 ? ipProto[proto]! - 1 : -1;
             }
           }
           break;
@@ -400,7 +402,8 @@ export class StackDecoder {
     }
     ctx.payloadOffset = off + hl;
     ctx.end = end;
-    const ref = codec.next(h, ctx);
+    // A datagram shorter than its own header stops the walk (decodeStack keeps the payload raw).
+    const ref = declared >= 0 && declared < hl ? undefined : codec.next(h, ctx);
     this.slowDeclared = declared;
     this.slowNext = ref ? this.resolveIdx(ref) : -1;
     return hl;
