@@ -33,24 +33,12 @@ export function internetChecksum(b: Uint8Array, start = 0, end = b.length, initi
 }
 
 /** Sum of the IPv4 pseudo-header: source and destination (4 bytes each at the given offsets), protocol and length. */
-export function ipv4PseudoHeaderSum(
-  b: Uint8Array,
-  srcOffset: number,
-  dstOffset: number,
-  protocol: number,
-  length: number,
-): number {
+export function ipv4PseudoHeaderSum(b: Uint8Array, srcOffset: number, dstOffset: number, protocol: number, length: number): number {
   return sumWords(b, srcOffset, srcOffset + 4) + sumWords(b, dstOffset, dstOffset + 4) + protocol + length;
 }
 
 /** Sum of the IPv6 pseudo-header: source and destination (16 bytes each), upper-layer length (32 bits) and next header. */
-export function ipv6PseudoHeaderSum(
-  b: Uint8Array,
-  srcOffset: number,
-  dstOffset: number,
-  nextHeader: number,
-  length: number,
-): number {
+export function ipv6PseudoHeaderSum(b: Uint8Array, srcOffset: number, dstOffset: number, nextHeader: number, length: number): number {
   return (
     sumWords(b, srcOffset, srcOffset + 16) +
     sumWords(b, dstOffset, dstOffset + 16) +

@@ -19,18 +19,18 @@ export const EtherType = {
 export type EtherTypeValue = number;
 
 const ETHERTYPE_NAMES: Record<number, string> = {
-  0x0800: 'IPv4',
-  0x0806: 'ARP',
-  0x6558: 'TEB',
-  0x8100: '802.1Q',
-  0x86dd: 'IPv6',
-  0x8847: 'MPLS',
-  0x8848: 'MPLS-multicast',
-  0x88a8: '802.1ad',
-  0x894f: 'NSH',
-  0x88be: 'ERSPAN',
-  0x9100: 'QinQ-0x9100',
-  0x9000: 'Loopback',
+  2048: 'IPv4',
+  2054: 'ARP',
+  25944: 'TEB',
+  33024: '802.1Q',
+  34525: 'IPv6',
+  34887: 'MPLS',
+  34888: 'MPLS-multicast',
+  34984: '802.1ad',
+  35151: 'NSH',
+  35006: 'ERSPAN',
+  37120: 'QinQ-0x9100',
+  36864: 'Loopback',
 };
 
 /** The name of an EtherType, or `0x....` when unknown. */

@@ -41,7 +41,12 @@ export function defineLayer<H extends LayerBase>(def: LayerDefinition<H>): Layer
         parsed = def.parse(buf.subarray(offset, end));
       } catch (e) {
         if (e instanceof DecodeError) throw e;
-        throw new DecodeError({ code: 'malformed', layer: def.id, offset, message: `${def.id} at offset ${offset}: ${(e as Error)?.message ?? e}` });
+        throw new DecodeError({
+          code: 'malformed',
+          layer: def.id,
+          offset,
+          message: `${def.id} at offset ${offset}: ${(e as Error)?.message ?? e}`,
+        });
       }
       const h = { layer: def.id, ...parsed } as unknown as H;
       const n = headerLength(h);

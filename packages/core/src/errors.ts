@@ -4,14 +4,7 @@
  */
 
 /** Issue codes of the JSON layer contract; `DecodeError.code` is always one of them. */
-export type IssueCode =
-  | 'truncated'
-  | 'bad-length'
-  | 'bad-version'
-  | 'bad-checksum'
-  | 'unsupported'
-  | 'too-deep'
-  | 'malformed';
+export type IssueCode = 'truncated' | 'bad-length' | 'bad-version' | 'bad-checksum' | 'unsupported' | 'too-deep' | 'malformed';
 
 /** Details of a {@link DecodeError}. */
 export interface DecodeErrorInit {
@@ -59,8 +52,7 @@ export class DecodeError extends Error {
 
 /** Throws `truncated` unless `need` bytes are available from `offset` up to `end`. */
 export function checkLength(layer: string, offset: number, end: number, need: number): void {
-  if (end - offset < need)
-    throw new DecodeError({ code: 'truncated', layer, offset, required: need, actual: Math.max(0, end - offset) });
+  if (end - offset < need) throw new DecodeError({ code: 'truncated', layer, offset, required: need, actual: Math.max(0, end - offset) });
 }
 
 /** Details of an {@link EncodeError}. */

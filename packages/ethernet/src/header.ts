@@ -104,7 +104,13 @@ export function encodeEthernet(h: LayerInput<EthernetHeader>, buf: Uint8Array, o
 export function decodeVlan(buf: Uint8Array, offset = 0, end = buf.length): VlanHeader {
   checkLength('vlan', offset, end, VLAN_HEADER_LEN);
   const tci = readU16BE(buf, offset + VlanField.TCI);
-  return { layer: 'vlan', pcp: tci >>> 13, dei: (tci >>> 12) & 1, vid: tci & 0x0fff, etherType: readU16BE(buf, offset + VlanField.ETHER_TYPE) };
+  return {
+    layer: 'vlan',
+    pcp: tci >>> 13,
+    dei: (tci >>> 12) & 1,
+    vid: tci & 0x0fff,
+    etherType: readU16BE(buf, offset + VlanField.ETHER_TYPE),
+  };
 }
 
 /** Bytes a VLAN tag takes after its TPID: always 4. */

@@ -30,7 +30,13 @@ export class EthernetView {
   checkLength(): void {
     const actual = this.buf.length - this.offset;
     if (actual < ETHERNET_HEADER_LEN)
-      throw new DecodeError({ code: 'truncated', layer: 'ethernet', offset: this.offset, required: ETHERNET_HEADER_LEN, actual: Math.max(0, actual) });
+      throw new DecodeError({
+        code: 'truncated',
+        layer: 'ethernet',
+        offset: this.offset,
+        required: ETHERNET_HEADER_LEN,
+        actual: Math.max(0, actual),
+      });
   }
 
   /** Destination MAC as text (allocates a string). */
@@ -78,7 +84,13 @@ export class VlanView {
   checkLength(): void {
     const actual = this.buf.length - this.offset;
     if (actual < VLAN_HEADER_LEN)
-      throw new DecodeError({ code: 'truncated', layer: 'vlan', offset: this.offset, required: VLAN_HEADER_LEN, actual: Math.max(0, actual) });
+      throw new DecodeError({
+        code: 'truncated',
+        layer: 'vlan',
+        offset: this.offset,
+        required: VLAN_HEADER_LEN,
+        actual: Math.max(0, actual),
+      });
   }
 
   get pcp(): number {

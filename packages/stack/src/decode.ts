@@ -2,7 +2,16 @@
  * `decodeStack`: decodes a whole packet by following the registry's dispatch tables, outermost first.
  * It never throws on bad bytes: it stops at the broken layer, records the issue and keeps the rest as `raw`.
  */
-import { type AnyCodec, DecodeError, type DecodeContext, type IssueCode, type LayerObject, type NetworkRef, type Registry, toHex } from '@wirestack/core';
+import {
+  type AnyCodec,
+  DecodeError,
+  type DecodeContext,
+  type IssueCode,
+  type LayerObject,
+  type NetworkRef,
+  type Registry,
+  toHex,
+} from '@wirestack/core';
 import { DecodedPacket, type Issue, type LayerSpan } from './packet.js';
 import { defaultRegistry } from './registry.js';
 

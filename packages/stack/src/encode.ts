@@ -24,7 +24,7 @@ export interface EncodeStackOptions {
   /** Codecs and dispatch tables (default: a {@link defaultRegistry}). */
   registry?: Registry;
   /** Bytes after the outermost datagram (Ethernet padding, FCS), hex or bytes. */
-  trailer?: string | Uint8Array;
+  trailer?: string | Uint8Array | undefined;
   /** Write into this buffer at `offset` instead of allocating (it must be large enough: see {@link stackEncodingLength}). */
   into?: Uint8Array;
   offset?: number;
@@ -92,7 +92,10 @@ export function encodeStack(layers: readonly LayerObject[], options: EncodeStack
   let buf: Uint8Array;
   if (options.into) {
     if (options.into.length < base + p.total)
-      throw new EncodeError({ layer: 'stack', message: `buffer too small: ${p.total} bytes needed at offset ${base}, ${options.into.length - base} available` });
+      throw new EncodeError({
+        layer: 'stack',
+        message: `buffer too small: ${p.total} bytes needed at offset ${base}, ${options.into.length - base} available`,
+      });
     buf = options.into;
   } else buf = new Uint8Array(p.total);
 
@@ -117,7 +120,10 @@ export function encodeStack(layers: readonly LayerObject[], options: EncodeStack
   const bounded: number[] = [];
   for (let i = 0; i < n; i++) if (p.codecs[i]!.datagramLength) bounded.push(i);
   if (p.paddings.length > bounded.length)
-    throw new EncodeError({ layer: 'padding', message: `${p.paddings.length} padding layers but only ${bounded.length} datagrams to close` });
+    throw new EncodeError({
+      layer: 'padding',
+      message: `${p.paddings.length} padding layers but only ${bounded.length} datagrams to close`,
+    });
   const endOf = new Map<number, number>();
   let pos = bodyEnd;
   let k = 0;

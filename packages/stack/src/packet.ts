@@ -138,7 +138,14 @@ export class DecodedPacket {
       }
       if (IP.has(name)) lastIp = name;
       if (kind === undefined) continue;
-      const t: Tunnel = { kind, depth: out.length + 1, headerIndex: i, innerIndex, outer: L.slice(0, innerIndex), inner: L.slice(innerIndex) };
+      const t: Tunnel = {
+        kind,
+        depth: out.length + 1,
+        headerIndex: i,
+        innerIndex,
+        outer: L.slice(0, innerIndex),
+        inner: L.slice(innerIndex),
+      };
       if (id !== undefined) t.id = id;
       out.push(t);
       if (kind === 'mpls') i = innerIndex - 1;

@@ -34,7 +34,9 @@ function codecsOf(mod: Record<string, unknown>): AnyCodec[] {
 export function allCodecs(): AnyCodec[] {
   const seen = new Set<string>();
   const out: AnyCodec[] = [];
-  for (const m of [ethernetPkg, ipv4Pkg, ipv6Pkg, udpPkg, grePkg, vxlanPkg, genevePkg, mplsPkg, linkPkg] as Array<Record<string, unknown>>) {
+  for (const m of [ethernetPkg, ipv4Pkg, ipv6Pkg, udpPkg, grePkg, vxlanPkg, genevePkg, mplsPkg, linkPkg] as Array<
+    Record<string, unknown>
+  >) {
     for (const c of codecsOf(m)) {
       if (seen.has(c.id)) continue;
       seen.add(c.id);

@@ -33,7 +33,12 @@ describe('encodeStack / decodeStack', () => {
   });
 
   it('writes given values as given (broken on purpose) and reports them when decoding', () => {
-    const bytes = encodeStack([{ layer: 'ethernet' }, { layer: 'ipv4', checksum: 0x1234, dst: '10.0.0.1' }, { layer: 'udp', checksum: 0xbeef }, { layer: 'raw', data: '00' }]);
+    const bytes = encodeStack([
+      { layer: 'ethernet' },
+      { layer: 'ipv4', checksum: 0x1234, dst: '10.0.0.1' },
+      { layer: 'udp', checksum: 0xbeef },
+      { layer: 'raw', data: '00' },
+    ]);
     const pkt = decodeStack(bytes);
     expect(pkt.layers[1]).toMatchObject({ checksum: 0x1234 });
     expect(pkt.issues.map((i) => [i.layerIndex, i.code])).toEqual([
@@ -73,16 +78,28 @@ describe('encodeStack / decodeStack', () => {
   });
 
   it('stops non-first fragments at the IP layer', () => {
-    const bytes = encodeStack([{ layer: 'ethernet' }, { layer: 'ipv4', fragmentOffset: 100, protocol: 17 }, { layer: 'raw', data: '12345678aabbccdd' }]);
+    const bytes = encodeStack([
+      { layer: 'ethernet' },
+      { layer: 'ipv4', fragmentOffset: 100, protocol: 17 },
+      { layer: 'raw', data: '12345678aabbccdd' },
+    ]);
     expect(decodeStack(bytes).path).toBe('ethernet/ipv4/raw');
   });
 
   it('records too-deep beyond maxDepth and the per-header limits', () => {
-    const layers: LayerObject[] = [{ layer: 'ethernet' }, ...Array.from({ length: 40 }, () => ({ layer: 'vlan' })), { layer: 'raw', data: 'ff' }];
+    const layers: LayerObject[] = [
+      { layer: 'ethernet' },
+      ...Array.from({ length: 40 }, () => ({ layer: 'vlan' })),
+      { layer: 'raw', data: 'ff' },
+    ];
     const pkt = decodeStack(encodeStack(layers));
     expect(pkt.layers.length).toBe(33);
     expect(pkt.issues.map((i) => i.code)).toEqual(['too-deep']);
-    const mpls: LayerObject[] = [{ layer: 'ethernet' }, ...Array.from({ length: 20 }, (_, i) => ({ layer: 'mpls', label: 100 + i })), { layer: 'raw', data: '00' }];
+    const mpls: LayerObject[] = [
+      { layer: 'ethernet' },
+      ...Array.from({ length: 20 }, (_, i) => ({ layer: 'mpls', label: 100 + i })),
+      { layer: 'raw', data: '00' },
+    ];
     const m = decodeStack(encodeStack(mpls));
     expect(m.issues.map((i) => i.code)).toEqual(['too-deep']);
     expect(m.layers.filter((l) => l.layer === 'mpls').length).toBe(16);
@@ -90,7 +107,12 @@ describe('encodeStack / decodeStack', () => {
   });
 
   it('registries are values: a custom binding changes one decoder only', () => {
-    const bytes = encodeStack([{ layer: 'ethernet' }, { layer: 'ipv4' }, { layer: 'udp', srcPort: 1, dstPort: 8472 }, { layer: 'raw', data: '0800000000002a00' + '00'.repeat(14) }]);
+    const bytes = encodeStack([
+      { layer: 'ethernet' },
+      { layer: 'ipv4' },
+      { layer: 'udp', srcPort: 1, dstPort: 8472 },
+      { layer: 'raw', data: '0800000000002a00' + '00'.repeat(14) },
+    ]);
     expect(decodeStack(bytes).path).toBe('ethernet/ipv4/udp/raw');
     const r = defaultRegistry();
     r.bind('udp.port', 8472, 'vxlan');
@@ -123,7 +145,14 @@ describe('tunnel-aware results', () => {
     expect(pkt.nth('ipv4', 0)).toMatchObject({ src: '198.18.0.1' });
     expect(pkt.nth('ipv4', -1)).toBe(pkt.innermost('ipv4'));
     expect(pkt.flowKey()).toEqual({ ipVersion: 4, src: '10.0.0.1', dst: '10.0.0.2', protocol: 17, srcPort: 1234, dstPort: 5678 });
-    expect(pkt.flowKey({ depth: 'outer' })).toEqual({ ipVersion: 4, src: '198.18.0.1', dst: '198.18.0.2', protocol: 17, srcPort: 49152, dstPort: 4789 });
+    expect(pkt.flowKey({ depth: 'outer' })).toEqual({
+      ipVersion: 4,
+      src: '198.18.0.1',
+      dst: '198.18.0.2',
+      protocol: 17,
+      srcPort: 49152,
+      dstPort: 4789,
+    });
   });
 
   it('names IP-in-IP, 6in4, GRE and MPLS levels', () => {
@@ -156,7 +185,8 @@ describe('robustness', () => {
     'decodeStack never throws on arbitrary bytes, and its layers re-encode to the same bytes',
     (bytes, first) => {
       const pkt = decodeStack(bytes, { first });
-      for (const i of pkt.issues) expect(['truncated', 'bad-length', 'bad-version', 'bad-checksum', 'unsupported', 'too-deep', 'malformed']).toContain(i.code);
+      for (const i of pkt.issues)
+        expect(['truncated', 'bad-length', 'bad-version', 'bad-checksum', 'unsupported', 'too-deep', 'malformed']).toContain(i.code);
       expect(toHex(encodeStack(pkt.layers, { trailer: pkt.trailer }))).toBe(toHex(bytes));
     },
   );
