@@ -29,8 +29,7 @@ export function expectNoNaN(v: unknown, path = '$'): void {
     if (!Number.isFinite(v)) throw new Error(`non-finite number at ${path}: ${v}`);
   } else if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) expectNoNaN(v[i], `${path}[${i}]`);
-  }
-  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) expectNoNaN(x, `${path}.${k}`);
+  } else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) expectNoNaN(x, `${path}.${k}`);
   else if (v === undefined) throw new Error(`undefined at ${path}`);
 }
 
