@@ -11,7 +11,7 @@ for (const dir of readdirSync(join(root, 'packages')).sort()) {
   const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
   if (pkg.private) continue;
   for (const [tool, args] of [
-    ['publint', ['--strict']],
+    ['publint', ['--strict', '--pack', 'npm']],
     ['attw', ['--pack', '.', '--format', 'ascii', '--profile', 'node16']],
   ]) {
     try {

@@ -77,11 +77,35 @@ export function writeU32LE(b: Uint8Array, o: number, v: number): void {
   b[o + 3] = v >>> 24;
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const HEX: string[] = [];
 for (let i = 0; i < 256; i++) HEX.push(i.toString(16).padStart(2, '0'));
 
+const HEX_CODES = new Uint16Array(256);
+for (let i = 0; i < 256; i++) {
+  const h = i.toString(16).padStart(2, '0');
+  // Two ASCII codes packed little-endian, so one Uint16 store writes both characters in order.
+  HEX_CODES[i] = h.charCodeAt(0) | (h.charCodeAt(1) << 8);
+}
+let latin1: TextDecoder | undefined;
+
 /** Lower-case hex without separators (`""` for an empty range), as the JSON contract writes opaque bytes. */
 export function toHex(b: Uint8Array, start = 0, end = b.length): string {
+  if (end - start > 48) {
+    // Long ranges: fill ASCII bytes and decode once (linear; string concatenation is slow here).
+    const n = end - start;
+    const out = new Uint16Array(n);
+    for (let i = 0; i < n; i++) out[i] = HEX_CODES[b[start + i]!]!;
+    latin1 ??= new TextDecoder('latin1');
+    const bytes = new Uint8Array(out.buffer);
+    if (LITTLE_ENDIAN) return latin1.decode(bytes);
+    for (let i = 0; i < bytes.length; i += 2) {
+      const t = bytes[i]!;
+      bytes[i] = bytes[i + 1]!;
+      bytes[i + 1] = t;
+    }
+    return latin1.decode(bytes);
+  }
   let s = '';
   for (let i = start; i < end; i++) s += HEX[b[i]!]!;
   return s;

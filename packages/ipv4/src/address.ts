@@ -8,6 +8,10 @@ import ipaddr from 'ipaddr.js';
  * naming `layer.field`.
  */
 export function parseIpv4U32(text: unknown, layer = 'ipv4', field = 'address'): number {
+  if (typeof text === 'string') {
+    const fast = fastDottedQuad(text);
+    if (fast >= 0) return fast;
+  }
   if (typeof text !== 'string' || !ipaddr.IPv4.isValidFourPartDecimal(text))
     throw new EncodeError({ layer, field, value: text, message: `not a dotted-quad IPv4 address: ${JSON.stringify(text)}` });
   const o = ipaddr.IPv4.parse(text).octets;
@@ -23,4 +27,32 @@ export function parseIpv4(text: string): Uint8Array {
 /** Formats the 4 bytes at `off` as a dotted quad (the caller has checked the length). */
 export function formatIpv4(buf: Uint8Array, off = 0): string {
   return `${buf[off]!}.${buf[off + 1]!}.${buf[off + 2]!}.${buf[off + 3]!}`;
+}
+
+/**
+ * The strict dotted quad by character codes (no RegExp, no allocation): the common case of encoding.
+ * Returns -1 for anything it does not accept, and the caller falls back to ipaddr.js for the verdict.
+ */
+function fastDottedQuad(t: string): number {
+  const n = t.length;
+  if (n < 7 || n > 15) return -1;
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let parts = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? t.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (digits === 0 || part > 255) return -1;
+      value = value * 256 + part;
+      parts++;
+      part = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && part === 0) return -1; // a leading zero
+      part = part * 10 + (c - 48);
+      if (++digits > 3) return -1;
+    } else return -1;
+  }
+  return parts === 4 ? value : -1;
 }

@@ -97,7 +97,8 @@ export function decodeStack(bytes: Uint8Array, options: DecodeStackOptions = {})
   let limit = bytes.length;
   let network: NetworkRef | undefined;
   const firstId = options.first ?? 'ethernet';
-  let codec: AnyCodec | undefined = registry.get(firstId);
+  // `padding` only ever ends a stack; asked to start with it, decode the bytes as `raw`.
+  let codec: AnyCodec | undefined = registry.get(firstId === 'padding' ? 'raw' : firstId);
   if (!codec) {
     ctx.current = 0;
     ctx.issue('unsupported', `no codec for first layer '${firstId}'`, 0);

@@ -48,7 +48,13 @@ describe('README examples', () => {
     const registry = defaultRegistry();
     registry.bind('udp.port', 8472, 'vxlan');
     const bytes = encodeStack(
-      [{ layer: 'ethernet' }, { layer: 'ipv4' }, { layer: 'udp', srcPort: 40000, dstPort: 8472 }, { layer: 'vxlan', vni: 1 }, { layer: 'ethernet' }],
+      [
+        { layer: 'ethernet' },
+        { layer: 'ipv4' },
+        { layer: 'udp', srcPort: 40000, dstPort: 8472 },
+        { layer: 'vxlan', vni: 1 },
+        { layer: 'ethernet' },
+      ],
       { registry },
     );
     expect(decodeStack(bytes, { registry }).path).toBe('ethernet/ipv4/udp/vxlan/ethernet');
@@ -78,7 +84,14 @@ describe('README examples', () => {
     const registry = defaultRegistry();
     registry.add(shim);
     const bytes = encodeStack(
-      [{ layer: 'ethernet' }, { layer: 'ipv4' }, { layer: 'udp', srcPort: 1 }, { layer: 'shim', tag: 7 }, { layer: 'ipv4', dst: '10.9.9.9' }, { layer: 'raw', data: 'ff' }],
+      [
+        { layer: 'ethernet' },
+        { layer: 'ipv4' },
+        { layer: 'udp', srcPort: 1 },
+        { layer: 'shim', tag: 7 },
+        { layer: 'ipv4', dst: '10.9.9.9' },
+        { layer: 'raw', data: 'ff' },
+      ],
       { registry },
     );
     const pkt = decodeStack(bytes, { registry });
