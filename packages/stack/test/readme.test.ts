@@ -1,5 +1,5 @@
 /** The examples the README shows, run as tests so they keep working. */
-import { defineLayer, type LayerObject, toHex, writeU16BE } from '@wirestack/core';
+import { defineLayer, toHex, writeU16BE } from '@wirestack/core';
 import { decodeStack, defaultRegistry, encodeStack } from '@wirestack/stack';
 import { Parser } from 'binary-parser';
 import { describe, expect, it } from 'vitest';
@@ -63,7 +63,7 @@ describe('README examples', () => {
 
   it('adds a whole new layer described with a binary-parser Parser', () => {
     // A made-up 4-byte shim on UDP port 9999: a 16-bit tag and the EtherType of what follows.
-    interface ShimHeader extends LayerObject {
+    interface ShimHeader {
       layer: 'shim';
       tag: number;
       etherType: number;
