@@ -8,3 +8,4 @@ export * from './vxlan.js';
 export * from './geneve.js';
 export * from './mpls.js';
 export * from './link.js';
+export * from './stack.js';
