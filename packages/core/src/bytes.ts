@@ -113,21 +113,30 @@ export function toHex(b: Uint8Array, start = 0, end = b.length): string {
 
 /** True when `s` is an even-length string of hex digits. */
 export function isHex(s: string): boolean {
-  return s.length % 2 === 0 && /^[0-9a-fA-F]*$/.test(s);
+  if (typeof s !== 'string' || (s.length & 1) !== 0) return false;
+  for (let i = 0; i < s.length; i++) if (nibble(s.charCodeAt(i)) < 0) return false;
+  return true;
+}
+
+/** The value of one hex digit's character code, or -1. */
+function nibble(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  const l = c | 0x20;
+  return l >= 97 && l <= 102 ? l - 87 : -1;
 }
 
 /** Parses hex (case-insensitive, even length, no separators). Throws `TypeError` on bad text; codecs wrap it. */
 export function fromHex(s: string): Uint8Array {
   if (!isHex(s)) throw new TypeError(`not an even-length hex string: ${JSON.stringify(s.slice(0, 40))}`);
   const out = new Uint8Array(s.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(s.substr(i * 2, 2), 16);
+  for (let i = 0; i < out.length; i++) out[i] = (nibble(s.charCodeAt(2 * i)) << 4) | nibble(s.charCodeAt(2 * i + 1));
   return out;
 }
 
 /** Writes hex text into `b` at `o`; returns bytes written. The text must already be validated. */
 export function writeHex(s: string, b: Uint8Array, o: number): number {
   const n = s.length >>> 1;
-  for (let i = 0; i < n; i++) b[o + i] = Number.parseInt(s.substr(i * 2, 2), 16);
+  for (let i = 0; i < n; i++) b[o + i] = (nibble(s.charCodeAt(2 * i)) << 4) | nibble(s.charCodeAt(2 * i + 1));
   return n;
 }
 

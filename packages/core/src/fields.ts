@@ -3,9 +3,12 @@ import { EncodeError } from './errors.js';
 import { isHex } from './bytes.js';
 
 /** Returns `v` when it is an integer in `[0, 2^bits)`, else throws `EncodeError` naming `layer.field`. */
+const MAX: number[] = [];
+for (let b = 0; b <= 53; b++) MAX.push(2 ** b);
+
 export function checkUint(layer: string, field: string, v: unknown, bits: number): number {
-  const max = 2 ** bits;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= max)
+  const max = MAX[bits] ?? 2 ** bits;
+  if (typeof v !== 'number' || !(v >= 0 && v < max) || Math.floor(v) !== v)
     throw new EncodeError({ layer, field, value: v, message: `must be an integer in 0..${max - 1}, got ${JSON.stringify(v)}` });
   return v;
 }
