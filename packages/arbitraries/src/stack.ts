@@ -60,8 +60,7 @@ function strip(h: StackLayer, inconsistent: boolean): StackLayer {
   return out as StackLayer;
 }
 
-const ipv4 = () =>
-  arbIpv4Header().map((h) => ({ ...h, fragmentOffset: 0 }) as StackLayer);
+const ipv4 = () => arbIpv4Header().map((h) => ({ ...h, fragmentOffset: 0 }) as StackLayer);
 const ipv6Ext = () =>
   fc.oneof(
     arbIpv6HopByHopHeader(),
@@ -92,10 +91,24 @@ export function arbStack(options: StackArbOptions = {}): fc.Arbitrary<{ first: s
     .tuple(
       fc.constantFrom<Node>('link', 'l3'),
       fc.array(fc.nat(1000), { minLength: max, maxLength: max }),
-      fc.array(fc.tuple(ipv4(), arbIpv6Header(), ipv6Ext(), arbUdpHeader(), gre(), arbVxlanHeader(), geneve(), mpls(), arbEthernetHeader(), arbVlanHeader()), {
-        minLength: max,
-        maxLength: max,
-      }),
+      fc.array(
+        fc.tuple(
+          ipv4(),
+          arbIpv6Header(),
+          ipv6Ext(),
+          arbUdpHeader(),
+          gre(),
+          arbVxlanHeader(),
+          geneve(),
+          mpls(),
+          arbEthernetHeader(),
+          arbVlanHeader(),
+        ),
+        {
+          minLength: max,
+          maxLength: max,
+        },
+      ),
       arbHex(1, 24),
     )
     .map(([start, choices, pool, rawData]) => {
