@@ -106,6 +106,9 @@ const AGAIN = 2;
 type Step = CaptureRecord | typeof NEED | typeof DONE | typeof AGAIN;
 
 /** The parser behind every reader; its fields are the file information the readers expose. */
+const SLAB_SIZE = 256 * 1024;
+const SLAB_RECORD_MAX = 16 * 1024;
+
 export class CaptureParser {
   format: CaptureFormat | undefined;
   pcapHeader: PcapHeader | undefined;
@@ -126,6 +129,26 @@ export class CaptureParser {
   private converters: TickConverter[] = [];
   private blockLimit = MAX_BLOCK_LENGTH;
   private trailer: { length: number; offset: number } | undefined;
+
+  /**
+   * Copies of small records share 256 KiB slabs: one allocation per slab instead of one per record, which
+   * keeps a long stream's resident memory low (each record's `data` is a view, `byteOffset` set, into its slab;
+   * a slab is never reused, so the data stays valid).
+   */
+  private slab: Uint8Array | undefined;
+  private slabUsed = 0;
+
+  private copyOut(b: Uint8Array, start: number, length: number): Uint8Array {
+    if (length > SLAB_RECORD_MAX) return b.slice(start, start + length);
+    if (!this.slab || this.slabUsed + length > this.slab.length) {
+      this.slab = new Uint8Array(SLAB_SIZE);
+      this.slabUsed = 0;
+    }
+    const out = this.slab.subarray(this.slabUsed, this.slabUsed + length);
+    out.set(b.subarray(start, start + length));
+    this.slabUsed += length;
+    return out;
+  }
 
   constructor(opts: ReadOptions, copyDefault: boolean) {
     this.copy = opts.copyData ?? copyDefault;
@@ -317,7 +340,7 @@ export class CaptureParser {
       timestampLow: frac,
       capturedLength,
       originalLength: u32(b, p + PcapRecordField.LEN, le),
-      data: this.copy ? b.slice(start, start + capturedLength) : b.subarray(start, start + capturedLength),
+      data: this.copy ? this.copyOut(b, start, capturedLength) : b.subarray(start, start + capturedLength),
       comments: NOTHING,
       flags: 0,
       offset,
@@ -571,7 +594,7 @@ export class CaptureParser {
       timestampLow: low,
       capturedLength,
       originalLength: u32(b, p + EpbField.LEN, le),
-      data: this.copy ? b.slice(start, start + capturedLength) : b.subarray(start, start + capturedLength),
+      data: this.copy ? this.copyOut(b, start, capturedLength) : b.subarray(start, start + capturedLength),
       comments: comments ?? NOTHING,
       flags,
       offset,
@@ -604,7 +627,7 @@ export class CaptureParser {
       timestampLow: 0,
       capturedLength,
       originalLength,
-      data: this.copy ? b.slice(start, start + capturedLength) : b.subarray(start, start + capturedLength),
+      data: this.copy ? this.copyOut(b, start, capturedLength) : b.subarray(start, start + capturedLength),
       comments: NOTHING,
       flags: 0,
       offset,
