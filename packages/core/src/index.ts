@@ -8,3 +8,4 @@ export * from './mac.js';
 export * from './registry.js';
 export * from './derive.js';
 export * from './define.js';
+export * from './view.js';

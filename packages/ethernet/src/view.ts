@@ -1,42 +1,15 @@
 /** Zero-copy views over Ethernet II headers and VLAN tags. */
-import { DecodeError, macToString, readU16BE, writeU16BE } from '@wirestack/core';
+import { macToString, readU16BE, writeU16BE, HeaderView } from '@wirestack/core';
 import { ETHERNET_HEADER_LEN, EthernetField, VLAN_HEADER_LEN, VlanField } from './constants.js';
 
 /**
  * A view over an Ethernet II header. `new EthernetView(buf, off)` does not check the length (for
  * writing into fresh buffers); `EthernetView.from` checks once. `reset` re-points it without allocating.
  */
-export class EthernetView {
-  constructor(
-    public buf: Uint8Array,
-    public offset = 0,
-  ) {}
-
-  /** A view after checking that a whole header is present. */
-  static from(buf: Uint8Array, offset = 0): EthernetView {
-    const v = new EthernetView(buf, offset);
-    v.checkLength();
-    return v;
-  }
-
-  /** Re-points the view (unchecked). */
-  reset(buf: Uint8Array, offset = 0): this {
-    this.buf = buf;
-    this.offset = offset;
-    return this;
-  }
-
+export class EthernetView extends HeaderView {
   /** Throws `DecodeError` unless 14 bytes are present. */
   checkLength(): void {
-    const actual = this.buf.length - this.offset;
-    if (actual < ETHERNET_HEADER_LEN)
-      throw new DecodeError({
-        code: 'truncated',
-        layer: 'ethernet',
-        offset: this.offset,
-        required: ETHERNET_HEADER_LEN,
-        actual: Math.max(0, actual),
-      });
+    this.requireLength('ethernet', ETHERNET_HEADER_LEN);
   }
 
   /** Destination MAC as text (allocates a string). */
@@ -60,37 +33,10 @@ export class EthernetView {
 }
 
 /** A view over a VLAN tag (the 4 bytes after the TPID). */
-export class VlanView {
-  constructor(
-    public buf: Uint8Array,
-    public offset = 0,
-  ) {}
-
-  /** A view after checking that a whole tag is present. */
-  static from(buf: Uint8Array, offset = 0): VlanView {
-    const v = new VlanView(buf, offset);
-    v.checkLength();
-    return v;
-  }
-
-  /** Re-points the view (unchecked). */
-  reset(buf: Uint8Array, offset = 0): this {
-    this.buf = buf;
-    this.offset = offset;
-    return this;
-  }
-
+export class VlanView extends HeaderView {
   /** Throws `DecodeError` unless 4 bytes are present. */
   checkLength(): void {
-    const actual = this.buf.length - this.offset;
-    if (actual < VLAN_HEADER_LEN)
-      throw new DecodeError({
-        code: 'truncated',
-        layer: 'vlan',
-        offset: this.offset,
-        required: VLAN_HEADER_LEN,
-        actual: Math.max(0, actual),
-      });
+    this.requireLength('vlan', VLAN_HEADER_LEN);
   }
 
   get pcp(): number {

@@ -1,5 +1,5 @@
 /** A zero-copy view over a Geneve header (RFC 8926 §3.4). */
-import { DecodeError, readU16BE, readU24BE, writeU16BE, writeU24BE } from '@wirestack/core';
+import { readU16BE, readU24BE, writeU16BE, writeU24BE, HeaderView } from '@wirestack/core';
 import { GENEVE_HEADER_LEN, GeneveField, GeneveFlag } from './constants.js';
 
 /**
@@ -7,32 +7,11 @@ import { GENEVE_HEADER_LEN, GeneveField, GeneveFlag } from './constants.js';
  * checks once that the fixed header and the options it announces are present. `reset` re-points it
  * without allocating. Options are exposed as raw bytes (`optionBytes`); decode them with `decodeGeneve`.
  */
-export class GeneveView {
-  constructor(
-    public buf: Uint8Array,
-    public offset = 0,
-  ) {}
-
-  /** A view after checking that the whole header, options included, is present. */
-  static from(buf: Uint8Array, offset = 0): GeneveView {
-    const v = new GeneveView(buf, offset);
-    v.checkLength();
-    return v;
-  }
-
-  /** Re-points the view (unchecked). */
-  reset(buf: Uint8Array, offset = 0): this {
-    this.buf = buf;
-    this.offset = offset;
-    return this;
-  }
-
+export class GeneveView extends HeaderView {
   /** Throws `DecodeError` `truncated` unless the fixed header and its options are present. */
   checkLength(): void {
-    const actual = this.buf.length - this.offset;
-    const need = actual < GENEVE_HEADER_LEN ? GENEVE_HEADER_LEN : this.headerLength;
-    if (actual < need)
-      throw new DecodeError({ code: 'truncated', layer: 'geneve', offset: this.offset, required: need, actual: Math.max(0, actual) });
+    this.requireLength('geneve', GENEVE_HEADER_LEN);
+    this.requireLength('geneve', this.headerLength);
   }
 
   get version(): number {

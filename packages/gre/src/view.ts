@@ -1,5 +1,5 @@
 /** A zero-copy view over a GRE header (RFC 2784, RFC 2890, RFC 2637 §4.1). */
-import { DecodeError, readU16BE, readU32BE, writeU16BE, writeU32BE } from '@wirestack/core';
+import { readU16BE, readU32BE, writeU16BE, writeU32BE, HeaderView } from '@wirestack/core';
 import { GRE_BASE_LEN, GRE_OPTIONAL_LEN, GreField, GreFlag } from './constants.js';
 
 /**
@@ -8,32 +8,11 @@ import { GRE_BASE_LEN, GRE_OPTIONAL_LEN, GreField, GreFlag } from './constants.j
  * Getters of optional fields return `undefined` when the flag is clear. Changing the flag word
  * (`flagsWord`) moves the optional fields and invalidates `checkLength`.
  */
-export class GreView {
-  constructor(
-    public buf: Uint8Array,
-    public offset = 0,
-  ) {}
-
-  /** A view after checking that the whole header is present. */
-  static from(buf: Uint8Array, offset = 0): GreView {
-    const v = new GreView(buf, offset);
-    v.checkLength();
-    return v;
-  }
-
-  /** Re-points the view (unchecked). */
-  reset(buf: Uint8Array, offset = 0): this {
-    this.buf = buf;
-    this.offset = offset;
-    return this;
-  }
-
+export class GreView extends HeaderView {
   /** Throws `DecodeError` `truncated` unless the header its flags announce is present. */
   checkLength(): void {
-    const actual = this.buf.length - this.offset;
-    const need = actual < GRE_BASE_LEN ? GRE_BASE_LEN : this.headerLength;
-    if (actual < need)
-      throw new DecodeError({ code: 'truncated', layer: 'gre', offset: this.offset, required: need, actual: Math.max(0, actual) });
+    this.requireLength('gre', GRE_BASE_LEN);
+    this.requireLength('gre', this.headerLength);
   }
 
   /** The first 16-bit word: every flag bit and the version. */

@@ -1,5 +1,5 @@
 /** A zero-copy view over an IPv4 header (RFC 791 §3.1). */
-import { DecodeError, readU16BE, readU32BE, toHex, writeU16BE } from '@wirestack/core';
+import { DecodeError, readU16BE, readU32BE, toHex, writeU16BE, HeaderView } from '@wirestack/core';
 import { formatIpv4 } from './address.js';
 import { ipv4Checksum, ipv4ChecksumValid } from './checksum.js';
 import { IPV4_HEADER_LEN, Ipv4Field, Ipv4Flag } from './constants.js';
@@ -11,40 +11,19 @@ import { IPV4_HEADER_LEN, Ipv4Field, Ipv4Flag } from './constants.js';
  * invalidates `checkLength`; every setter except `checksum` invalidates the header checksum (call
  * {@link Ipv4View.fillChecksum} afterwards).
  */
-export class Ipv4View {
-  constructor(
-    public buf: Uint8Array,
-    public offset = 0,
-  ) {}
-
-  /** A view after checking that a whole IPv4 header is present. Throws `DecodeError`. */
-  static from(buf: Uint8Array, offset = 0): Ipv4View {
-    const v = new Ipv4View(buf, offset);
-    v.checkLength();
-    return v;
-  }
-
-  /** Re-points the view (unchecked). */
-  reset(buf: Uint8Array, offset = 0): this {
-    this.buf = buf;
-    this.offset = offset;
-    return this;
-  }
-
+export class Ipv4View extends HeaderView {
   /**
    * Throws `DecodeError` unless 20 bytes are present (`truncated`), the version is 4 (`bad-version`),
    * IHL is at least 5 (`bad-length`) and `ihl` × 4 bytes are present (`truncated`): the checks of `decodeIpv4`.
    */
   checkLength(): void {
     const { buf, offset } = this;
-    const actual = buf.length - offset;
-    if (actual < IPV4_HEADER_LEN)
-      throw new DecodeError({ code: 'truncated', layer: 'ipv4', offset, required: IPV4_HEADER_LEN, actual: Math.max(0, actual) });
+    this.requireLength('ipv4', IPV4_HEADER_LEN);
     const vi = buf[offset + Ipv4Field.VER_IHL]!;
     if (vi >>> 4 !== 4) throw new DecodeError({ code: 'bad-version', layer: 'ipv4', field: 'version', offset });
     const ihl = vi & 0x0f;
     if (ihl < 5) throw new DecodeError({ code: 'bad-length', layer: 'ipv4', field: 'ihl', offset });
-    if (actual < ihl * 4) throw new DecodeError({ code: 'truncated', layer: 'ipv4', offset, required: ihl * 4, actual });
+    this.requireLength('ipv4', ihl * 4);
   }
 
   get version(): number {

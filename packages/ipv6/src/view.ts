@@ -1,5 +1,5 @@
 /** Zero-copy views over the IPv6 fixed header and its extension headers (RFC 8200 §3, §4). */
-import { DecodeError, readU16BE, readU32BE, toHex, writeU16BE, writeU32BE } from '@wirestack/core';
+import { DecodeError, readU16BE, readU32BE, toHex, writeU16BE, writeU32BE, HeaderView } from '@wirestack/core';
 import { formatIpv6 } from './address.js';
 import {
   IPV6_EXTENSION_MIN_LEN,
@@ -12,41 +12,17 @@ import {
 } from './constants.js';
 import { ipv6ExtensionHeaderLength } from './extensions.js';
 
-function truncated(layer: string, offset: number, need: number, actual: number): DecodeError {
-  return new DecodeError({ code: 'truncated', layer, offset, required: need, actual: Math.max(0, actual) });
-}
-
 /**
  * A view over an IPv6 fixed header (RFC 8200 §3). `new Ipv6View(buf, off)` does not check the length (for
  * writing into fresh buffers); `Ipv6View.from` checks once (and the version). `reset` re-points it
  * without allocating. No setter invalidates `checkLength`; setting `payloadLength` changes where the
  * datagram ends.
  */
-export class Ipv6View {
-  constructor(
-    public buf: Uint8Array,
-    public offset = 0,
-  ) {}
-
-  /** A view after checking that a whole header with version 6 is present. */
-  static from(buf: Uint8Array, offset = 0): Ipv6View {
-    const v = new Ipv6View(buf, offset);
-    v.checkLength();
-    if (v.version !== 6) throw new DecodeError({ code: 'bad-version', layer: 'ipv6', offset, field: 'version' });
-    return v;
-  }
-
-  /** Re-points the view (unchecked). */
-  reset(buf: Uint8Array, offset = 0): this {
-    this.buf = buf;
-    this.offset = offset;
-    return this;
-  }
-
-  /** Throws `DecodeError` unless 40 bytes are present. */
+export class Ipv6View extends HeaderView {
+  /** Throws `DecodeError` unless 40 bytes are present (`truncated`) and the version is 6 (`bad-version`). */
   checkLength(): void {
-    const actual = this.buf.length - this.offset;
-    if (actual < IPV6_HEADER_LEN) throw truncated('ipv6', this.offset, IPV6_HEADER_LEN, actual);
+    this.requireLength('ipv6', IPV6_HEADER_LEN);
+    if (this.version !== 6) throw new DecodeError({ code: 'bad-version', layer: 'ipv6', offset: this.offset, field: 'version' });
   }
 
   get version(): number {
@@ -104,19 +80,7 @@ export class Ipv6View {
 }
 
 /** Shared base of the extension header views: Next Header and the Hdr Ext Len-derived length. */
-abstract class ExtensionView {
-  constructor(
-    public buf: Uint8Array,
-    public offset = 0,
-  ) {}
-
-  /** Re-points the view (unchecked). */
-  reset(buf: Uint8Array, offset = 0): this {
-    this.buf = buf;
-    this.offset = offset;
-    return this;
-  }
-
+abstract class ExtensionView extends HeaderView {
   protected abstract readonly layerName: string;
 
   /** Bytes of the header. */
@@ -124,10 +88,8 @@ abstract class ExtensionView {
 
   /** Throws `DecodeError` unless the whole header is present. */
   checkLength(): void {
-    const actual = this.buf.length - this.offset;
-    if (actual < IPV6_EXTENSION_MIN_LEN) throw truncated(this.layerName, this.offset, IPV6_EXTENSION_MIN_LEN, actual);
-    const n = this.headerLength;
-    if (actual < n) throw truncated(this.layerName, this.offset, n, actual);
+    this.requireLength(this.layerName, IPV6_EXTENSION_MIN_LEN);
+    this.requireLength(this.layerName, this.headerLength);
   }
 
   get nextHeader(): number {
@@ -141,12 +103,6 @@ abstract class ExtensionView {
 /** A view over a Hop-by-Hop (RFC 8200 §4.3) or Destination Options (§4.6) header. */
 export class Ipv6OptionsView extends ExtensionView {
   protected readonly layerName = 'ipv6-options';
-  /** A view after checking that the whole header is present. */
-  static from(buf: Uint8Array, offset = 0): Ipv6OptionsView {
-    const v = new Ipv6OptionsView(buf, offset);
-    v.checkLength();
-    return v;
-  }
   /** (Hdr Ext Len + 1) × 8. */
   get headerLength(): number {
     return ipv6ExtensionHeaderLength(this.buf, this.offset);
@@ -160,12 +116,6 @@ export class Ipv6OptionsView extends ExtensionView {
 /** A view over a Routing header (RFC 8200 §4.4). */
 export class Ipv6RoutingView extends ExtensionView {
   protected readonly layerName = 'ipv6-routing';
-  /** A view after checking that the whole header is present. */
-  static from(buf: Uint8Array, offset = 0): Ipv6RoutingView {
-    const v = new Ipv6RoutingView(buf, offset);
-    v.checkLength();
-    return v;
-  }
   /** (Hdr Ext Len + 1) × 8. */
   get headerLength(): number {
     return ipv6ExtensionHeaderLength(this.buf, this.offset);
@@ -188,12 +138,6 @@ export class Ipv6RoutingView extends ExtensionView {
 /** A view over a Fragment header (RFC 8200 §4.5). */
 export class Ipv6FragmentView extends ExtensionView {
   protected readonly layerName = 'ipv6-fragment';
-  /** A view after checking that the whole header is present. */
-  static from(buf: Uint8Array, offset = 0): Ipv6FragmentView {
-    const v = new Ipv6FragmentView(buf, offset);
-    v.checkLength();
-    return v;
-  }
   /** Always 8. */
   get headerLength(): number {
     return IPV6_FRAGMENT_HEADER_LEN;

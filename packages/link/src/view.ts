@@ -1,36 +1,15 @@
 /** Zero-copy views over Linux cooked-capture headers (LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2). */
-import { DecodeError, readU16BE, readU32BE, toHex, writeU16BE } from '@wirestack/core';
+import { readU16BE, readU32BE, toHex, writeU16BE, HeaderView } from '@wirestack/core';
 import { LINUX_SLL_HEADER_LEN, LINUX_SLL2_HEADER_LEN, LinuxSll2Field, LinuxSllField, SLL_ADDRESS_FIELD_LEN } from './constants.js';
-
-function check(layer: string, buf: Uint8Array, offset: number, need: number): void {
-  const actual = buf.length - offset;
-  if (actual < need) throw new DecodeError({ code: 'truncated', layer, offset, required: need, actual: Math.max(0, actual) });
-}
 
 /**
  * A view over a LINKTYPE_LINUX_SLL header. `new LinuxSllView(buf, off)` is unchecked; `LinuxSllView.from`
  * checks once; `reset` re-points it without allocating.
  */
-export class LinuxSllView {
-  constructor(
-    public buf: Uint8Array,
-    public offset = 0,
-  ) {}
-  /** A view after checking that 16 bytes are present. */
-  static from(buf: Uint8Array, offset = 0): LinuxSllView {
-    const v = new LinuxSllView(buf, offset);
-    v.checkLength();
-    return v;
-  }
-  /** Re-points the view (unchecked). */
-  reset(buf: Uint8Array, offset = 0): this {
-    this.buf = buf;
-    this.offset = offset;
-    return this;
-  }
+export class LinuxSllView extends HeaderView {
   /** Throws `DecodeError` unless 16 bytes are present. */
   checkLength(): void {
-    check('linux-sll', this.buf, this.offset, LINUX_SLL_HEADER_LEN);
+    this.requireLength('linux-sll', LINUX_SLL_HEADER_LEN);
   }
   get packetType(): number {
     return readU16BE(this.buf, this.offset + LinuxSllField.PACKET_TYPE);
@@ -55,26 +34,10 @@ export class LinuxSllView {
 }
 
 /** A view over a LINKTYPE_LINUX_SLL2 header (same conventions as {@link LinuxSllView}). */
-export class LinuxSll2View {
-  constructor(
-    public buf: Uint8Array,
-    public offset = 0,
-  ) {}
-  /** A view after checking that 20 bytes are present. */
-  static from(buf: Uint8Array, offset = 0): LinuxSll2View {
-    const v = new LinuxSll2View(buf, offset);
-    v.checkLength();
-    return v;
-  }
-  /** Re-points the view (unchecked). */
-  reset(buf: Uint8Array, offset = 0): this {
-    this.buf = buf;
-    this.offset = offset;
-    return this;
-  }
+export class LinuxSll2View extends HeaderView {
   /** Throws `DecodeError` unless 20 bytes are present. */
   checkLength(): void {
-    check('linux-sll2', this.buf, this.offset, LINUX_SLL2_HEADER_LEN);
+    this.requireLength('linux-sll2', LINUX_SLL2_HEADER_LEN);
   }
   get protocol(): number {
     return readU16BE(this.buf, this.offset + LinuxSll2Field.PROTOCOL);

@@ -1,40 +1,16 @@
 /** Zero-copy views over MPLS label stack entries (RFC 3032 §2.1) and the pseudowire control word (RFC 4385 §3). */
-import { DecodeError, readU16BE, readU24BE, writeU16BE, writeU24BE } from '@wirestack/core';
+import { readU16BE, readU24BE, writeU16BE, writeU24BE, HeaderView } from '@wirestack/core';
 import { MPLS_CW_LEN, MPLS_HEADER_LEN, MplsBits, MplsCwField, MplsField } from './constants.js';
-
-function check(layer: string, buf: Uint8Array, offset: number, need: number): void {
-  const actual = buf.length - offset;
-  if (actual < need) throw new DecodeError({ code: 'truncated', layer, offset, required: need, actual: Math.max(0, actual) });
-}
 
 /**
  * A view over one label stack entry. `new MplsView(buf, off)` does not check the length;
  * `MplsView.from` checks once. `reset` re-points it without allocating (walk a stack with
  * `view.reset(buf, view.offset + 4)` until `bottomOfStack`). No setter invalidates `checkLength`.
  */
-export class MplsView {
-  constructor(
-    public buf: Uint8Array,
-    public offset = 0,
-  ) {}
-
-  /** A view after checking that a whole entry is present. */
-  static from(buf: Uint8Array, offset = 0): MplsView {
-    const v = new MplsView(buf, offset);
-    v.checkLength();
-    return v;
-  }
-
-  /** Re-points the view (unchecked). */
-  reset(buf: Uint8Array, offset = 0): this {
-    this.buf = buf;
-    this.offset = offset;
-    return this;
-  }
-
+export class MplsView extends HeaderView {
   /** Throws `DecodeError` unless 4 bytes are present. */
   checkLength(): void {
-    check('mpls', this.buf, this.offset, MPLS_HEADER_LEN);
+    this.requireLength('mpls', MPLS_HEADER_LEN);
   }
 
   private get word(): number {
@@ -70,29 +46,10 @@ export class MplsView {
 }
 
 /** A view over a pseudowire control word (RFC 4385 §3); same contract as {@link MplsView}. */
-export class MplsCwView {
-  constructor(
-    public buf: Uint8Array,
-    public offset = 0,
-  ) {}
-
-  /** A view after checking that a whole control word is present. */
-  static from(buf: Uint8Array, offset = 0): MplsCwView {
-    const v = new MplsCwView(buf, offset);
-    v.checkLength();
-    return v;
-  }
-
-  /** Re-points the view (unchecked). */
-  reset(buf: Uint8Array, offset = 0): this {
-    this.buf = buf;
-    this.offset = offset;
-    return this;
-  }
-
+export class MplsCwView extends HeaderView {
   /** Throws `DecodeError` unless 4 bytes are present. */
   checkLength(): void {
-    check('mpls-cw', this.buf, this.offset, MPLS_CW_LEN);
+    this.requireLength('mpls-cw', MPLS_CW_LEN);
   }
 
   get flags(): number {

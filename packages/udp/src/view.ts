@@ -1,5 +1,5 @@
 /** A zero-copy view over a UDP header (RFC 768). */
-import { DecodeError, type NetworkRef, readU16BE, writeU16BE } from '@wirestack/core';
+import { type NetworkRef, readU16BE, writeU16BE, HeaderView } from '@wirestack/core';
 import { udpChecksum } from './checksum.js';
 import { UDP_HEADER_LEN, UdpField } from './constants.js';
 
@@ -9,37 +9,10 @@ import { UDP_HEADER_LEN, UdpField } from './constants.js';
  * per-field checks; no setter invalidates `checkLength`, every setter but `checksum` invalidates the checksum
  * (call {@link UdpView.fillChecksum}).
  */
-export class UdpView {
-  constructor(
-    public buf: Uint8Array,
-    public offset = 0,
-  ) {}
-
-  /** A view after checking that a whole header is present. Throws `DecodeError`. */
-  static from(buf: Uint8Array, offset = 0): UdpView {
-    const v = new UdpView(buf, offset);
-    v.checkLength();
-    return v;
-  }
-
-  /** Re-points the view (unchecked). */
-  reset(buf: Uint8Array, offset = 0): this {
-    this.buf = buf;
-    this.offset = offset;
-    return this;
-  }
-
+export class UdpView extends HeaderView {
   /** Throws `DecodeError` (`truncated`) unless 8 bytes are present. */
   checkLength(): void {
-    const actual = this.buf.length - this.offset;
-    if (actual < UDP_HEADER_LEN)
-      throw new DecodeError({
-        code: 'truncated',
-        layer: 'udp',
-        offset: this.offset,
-        required: UDP_HEADER_LEN,
-        actual: Math.max(0, actual),
-      });
+    this.requireLength('udp', UDP_HEADER_LEN);
   }
 
   get srcPort(): number {

@@ -1,39 +1,15 @@
 /** Zero-copy views over VXLAN (RFC 7348 §5) and VXLAN-GPE (draft-ietf-nvo3-vxlan-gpe §3.2) headers. */
-import { DecodeError, readU16BE, readU24BE, writeU24BE } from '@wirestack/core';
+import { readU16BE, readU24BE, writeU24BE, HeaderView } from '@wirestack/core';
 import { VXLAN_GPE_HEADER_LEN, VXLAN_HEADER_LEN, VxlanField, VxlanGpeField } from './constants.js';
-
-function check(layer: string, buf: Uint8Array, offset: number, need: number): void {
-  const actual = buf.length - offset;
-  if (actual < need) throw new DecodeError({ code: 'truncated', layer, offset, required: need, actual: Math.max(0, actual) });
-}
 
 /**
  * A view over a VXLAN header. `new VxlanView(buf, off)` does not check the length; `VxlanView.from`
  * checks once. `reset` re-points it without allocating. No setter invalidates `checkLength`.
  */
-export class VxlanView {
-  constructor(
-    public buf: Uint8Array,
-    public offset = 0,
-  ) {}
-
-  /** A view after checking that a whole header is present. */
-  static from(buf: Uint8Array, offset = 0): VxlanView {
-    const v = new VxlanView(buf, offset);
-    v.checkLength();
-    return v;
-  }
-
-  /** Re-points the view (unchecked). */
-  reset(buf: Uint8Array, offset = 0): this {
-    this.buf = buf;
-    this.offset = offset;
-    return this;
-  }
-
+export class VxlanView extends HeaderView {
   /** Throws `DecodeError` unless 8 bytes are present. */
   checkLength(): void {
-    check('vxlan', this.buf, this.offset, VXLAN_HEADER_LEN);
+    this.requireLength('vxlan', VXLAN_HEADER_LEN);
   }
 
   get flags(): number {
@@ -63,29 +39,10 @@ export class VxlanView {
 }
 
 /** A view over a VXLAN-GPE header; same contract as {@link VxlanView}. */
-export class VxlanGpeView {
-  constructor(
-    public buf: Uint8Array,
-    public offset = 0,
-  ) {}
-
-  /** A view after checking that a whole header is present. */
-  static from(buf: Uint8Array, offset = 0): VxlanGpeView {
-    const v = new VxlanGpeView(buf, offset);
-    v.checkLength();
-    return v;
-  }
-
-  /** Re-points the view (unchecked). */
-  reset(buf: Uint8Array, offset = 0): this {
-    this.buf = buf;
-    this.offset = offset;
-    return this;
-  }
-
+export class VxlanGpeView extends HeaderView {
   /** Throws `DecodeError` unless 8 bytes are present. */
   checkLength(): void {
-    check('vxlan-gpe', this.buf, this.offset, VXLAN_GPE_HEADER_LEN);
+    this.requireLength('vxlan-gpe', VXLAN_GPE_HEADER_LEN);
   }
 
   get flags(): number {
