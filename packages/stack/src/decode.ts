@@ -13,13 +13,13 @@ import {
   toHex,
 } from '@wirestack/core';
 import { DecodedPacket, type Issue, type LayerSpan } from './packet.js';
-import { defaultRegistry } from './registry.js';
+import { fallbackRegistry } from './fallback.js';
 
 /** Options of {@link decodeStack}. */
 export interface DecodeStackOptions {
   /** The first layer's id (default `'ethernet'`); the capture link type decides it. */
   first?: string;
-  /** Dispatch tables (default: a fresh {@link defaultRegistry}; pass one in for speed and custom bindings). */
+  /** Dispatch tables (default: a private `defaultRegistry()` nobody can change; pass your own for custom bindings). */
   registry?: Registry;
   /** Verify checksums and record `bad-checksum` issues (default true). */
   verifyChecksums?: boolean;
@@ -53,13 +53,6 @@ const LIMIT_OF: Record<string, keyof DecodeLimits> = {
 
 /** Default nesting limit. */
 export const DEFAULT_MAX_DEPTH = 32;
-
-let sharedDefault: Registry | undefined;
-/** A registry used when none is given. It is private to this module and never exposed, so nobody can mutate it. */
-function fallbackRegistry(): Registry {
-  sharedDefault ??= defaultRegistry();
-  return sharedDefault;
-}
 
 class Ctx implements DecodeContext {
   layers: LayerObject[] = [];

@@ -17,23 +17,17 @@ import {
   type NetworkRef,
   type Registry,
 } from '@wirestack/core';
-import { defaultRegistry } from './registry.js';
+import { fallbackRegistry } from './fallback.js';
 
 /** Options of {@link encodeStack}. */
 export interface EncodeStackOptions {
-  /** Codecs and dispatch tables (default: a {@link defaultRegistry}). */
+  /** Codecs and dispatch tables (default: a private `defaultRegistry()` nobody can change). */
   registry?: Registry;
   /** Bytes after the outermost datagram (Ethernet padding, FCS), hex or bytes. */
   trailer?: string | Uint8Array | undefined;
   /** Write into this buffer at `offset` instead of allocating (it must be large enough: see {@link stackEncodingLength}). */
   into?: Uint8Array;
   offset?: number;
-}
-
-let sharedDefault: Registry | undefined;
-function fallbackRegistry(): Registry {
-  sharedDefault ??= defaultRegistry();
-  return sharedDefault;
 }
 
 interface Plan {
