@@ -21,12 +21,20 @@ export function isGzip(b: Uint8Array): boolean {
   return b.length >= 2 && b[0] === GZIP_MAGIC[0] && b[1] === GZIP_MAGIC[1];
 }
 
-/** Inflates gzip input into a {@link ChunkQueue}, checking the output bound. */
+/**
+ * Inflates gzip input into a {@link ChunkQueue}, checking the output bound. An inflater error (bad
+ * deflate data, a bad header, trailing bytes that do not start another gzip member, the output
+ * bound) does not throw from {@link push}: it is kept in {@link error}, input stops, and the reader
+ * throws it once every record inflated before it has been read. So the sync reader and the stream
+ * reader, however the input is cut, yield the same records and then the same error.
+ */
 export class GunzipFeeder {
   private readonly gz: Gunzip;
   private out = 0;
   private in = 0;
   private finished = false;
+  /** The error that stopped inflation, if any; thrown by the reader after the records before it. */
+  error: CaptureError | undefined;
 
   constructor(
     queue: ChunkQueue,
@@ -48,20 +56,32 @@ export class GunzipFeeder {
     });
   }
 
-  /** Inflates one slice (at most {@link GUNZIP_SLICE} bytes are expected); `final` ends the stream. */
+  /** True once the stream has ended or failed: nothing more will be inflated. */
+  get done(): boolean {
+    return this.finished;
+  }
+
+  /**
+   * Inflates one slice (at most {@link GUNZIP_SLICE} bytes are expected); `final` ends the stream.
+   * Never throws: a failure is kept in {@link error} and ends the stream.
+   */
   push(slice: Uint8Array, final: boolean): void {
     if (this.finished) return;
     try {
       this.gz.push(slice, final);
     } catch (e) {
-      if (e instanceof CaptureError) throw e;
-      const code = (e as { code?: number }).code;
-      throw new CaptureError({
-        code: final && code === 0 ? 'truncated' : 'malformed',
-        layer: 'gzip',
-        offset: this.in,
-        message: `gzip: ${e instanceof Error ? e.message : String(e)} near compressed offset ${this.in}`,
-      });
+      this.finished = true;
+      if (e instanceof CaptureError) this.error = e;
+      else {
+        const code = (e as { code?: number }).code;
+        this.error = new CaptureError({
+          code: final && code === 0 ? 'truncated' : 'malformed',
+          layer: 'gzip',
+          offset: this.in,
+          message: `gzip: ${e instanceof Error ? e.message : String(e)} near compressed offset ${this.in}`,
+        });
+      }
+      return;
     }
     this.in += slice.length;
     if (final) this.finished = true;

@@ -24,6 +24,7 @@ abstract class ReaderInfo {
   protected readonly parser: CaptureParser;
   protected readonly queue = new ChunkQueue();
   protected eof = false;
+  protected gunzip: GunzipFeeder | undefined;
   /** Whether the input was gzip-compressed. */
   compressed = false;
 
@@ -72,6 +73,35 @@ abstract class ReaderInfo {
   get statistics(): readonly InterfaceStatistics[] {
     return this.parser.statistics;
   }
+  /**
+   * The next record, or undefined at the end of what is queued. When inflation failed, the parser's
+   * complaint about the data cut short by it gives way to the gzip error that cut it.
+   */
+  protected parse(): CaptureRecord | undefined {
+    const gzError = this.gunzip?.error;
+    let rec: CaptureRecord | undefined;
+    try {
+      rec = this.parser.next(this.queue, this.eof);
+    } catch (e) {
+      throw gzError ?? e;
+    }
+    if (rec === undefined && this.eof && gzError) throw gzError;
+    return rec;
+  }
+
+  /** Reads the file header; true once it is read (see {@link parse} for the gzip error). */
+  protected openParser(): boolean {
+    const gzError = this.gunzip?.error;
+    let opened: boolean;
+    try {
+      opened = this.parser.open(this.queue, this.eof);
+    } catch (e) {
+      throw gzError ?? e;
+    }
+    if (!opened && this.eof && gzError) throw gzError;
+    return opened;
+  }
+
   /** The interface a record was captured on. */
   interfaceOf(rec: Pick<CaptureRecord, 'section' | 'interfaceId'>): CaptureInterface | undefined {
     return this.parser.sections[rec.section]?.interfaces[rec.interfaceId];
@@ -85,7 +115,6 @@ abstract class ReaderInfo {
  * {@link readCapture}; record errors throw from `next()` after every complete record before them.
  */
 export class CaptureReader extends ReaderInfo implements IterableIterator<CaptureRecord> {
-  private gunzip: GunzipFeeder | undefined;
   private input: Uint8Array = new Uint8Array(0);
   private inputPos = 0;
   private done = false;
@@ -100,23 +129,28 @@ export class CaptureReader extends ReaderInfo implements IterableIterator<Captur
       this.queue.push(bytes);
       this.eof = true;
     }
-    while (!this.parser.open(this.queue, this.eof)) this.fill();
+    while (!this.openParser()) this.fill();
   }
 
+  /**
+   * Inflates the next slice. The end of the input is a separate, empty final push, as in the stream
+   * reader, so that both see the same inflater behaviour whatever the slicing.
+   */
   private fill(): void {
     const gz = this.gunzip as GunzipFeeder;
-    const end = Math.min(this.input.length, this.inputPos + GUNZIP_SLICE);
-    const final = end === this.input.length;
-    gz.push(this.input.subarray(this.inputPos, end), final);
-    this.inputPos = end;
-    if (final) this.eof = true;
+    if (this.inputPos < this.input.length) {
+      const end = Math.min(this.input.length, this.inputPos + GUNZIP_SLICE);
+      gz.push(this.input.subarray(this.inputPos, end), false);
+      this.inputPos = end;
+    } else gz.push(new Uint8Array(0), true);
+    if (gz.done) this.eof = true;
   }
 
   next(): IteratorResult<CaptureRecord, undefined> {
     if (this.done) return { done: true, value: undefined };
     try {
       for (;;) {
-        const rec = this.parser.next(this.queue, this.eof);
+        const rec = this.parse();
         if (rec !== undefined) return { done: false, value: rec };
         if (this.eof) break;
         this.fill();
@@ -176,7 +210,6 @@ async function* webChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Ui
 export class CaptureStreamReader extends ReaderInfo implements AsyncIterableIterator<CaptureRecord> {
   private readonly chunks: AsyncIterator<Uint8Array>;
   private readonly maxDecompressed: number;
-  private gunzip: GunzipFeeder | undefined;
   private mode: 'detect' | 'plain' | 'gzip' = 'detect';
   private head: Uint8Array[] = [];
   private pending: Uint8Array | undefined;
@@ -244,13 +277,19 @@ export class CaptureStreamReader extends ReaderInfo implements AsyncIterableIter
     const p = this.pending as Uint8Array;
     const slice = p.subarray(0, GUNZIP_SLICE);
     this.pending = p.length > GUNZIP_SLICE ? p.subarray(GUNZIP_SLICE) : undefined;
-    (this.gunzip as GunzipFeeder).push(slice, false);
+    const gz = this.gunzip as GunzipFeeder;
+    gz.push(slice, false);
+    if (gz.done) {
+      // inflation failed: stop reading the source; the error comes after the records before it
+      this.pending = undefined;
+      this.eof = true;
+    }
   }
 
   /** Reads up to the end of the file header (pcap) or first Section Header Block (pcapng). */
   async open(): Promise<this> {
     try {
-      while (!this.parser.open(this.queue, this.eof)) await this.fill();
+      while (!this.openParser()) await this.fill();
     } catch (e) {
       await this.abort();
       throw e;
@@ -268,7 +307,7 @@ export class CaptureStreamReader extends ReaderInfo implements AsyncIterableIter
     if (this.done) return { done: true, value: undefined };
     try {
       for (;;) {
-        const rec = this.parser.next(this.queue, this.eof);
+        const rec = this.parse();
         if (rec !== undefined) return { done: false, value: rec };
         if (this.eof) break;
         await this.fill();

@@ -225,6 +225,36 @@ describe('reader limits, at their edge', () => {
     expect(past.error!.layer).toBe('gzip');
   });
 
+  it('gzip that fails after a complete member (trailing garbage) or mid-stream: every record inflated before it, then a gzip error, alike in both readers however the input is cut', async () => {
+    const plain = pcapWith([60, 70, 80, 90]);
+    const member = gzipSync(plain);
+    // CI once found this: a member followed by bytes that do not start another member; the sync
+    // reader inflated it whole without complaint while the stream reader failed before any record.
+    const trailing = concat(member, Uint8Array.of(0x00, 0x03, 0xe3, 0xe2, 0x00, 0x00, 0x00, 0x00, 0x17));
+    const sync = readAllSync(trailing);
+    expect(sync.records.length).toBe(4);
+    expect(sync.error).toBeInstanceOf(CaptureError);
+    expect(sync.error!.layer).toBe('gzip');
+    expect(sync.error!.code).toBe('malformed');
+    for (const sizes of [[1], [7], [member.length - 3], [member.length], [5000]]) {
+      const stream = await readAllStream(chunked(trailing, sizes));
+      expect(
+        stream.records.map((r) => r.offset),
+        `chunks ${sizes}`,
+      ).toEqual(sync.records.map((r) => r.offset));
+      expect(stream.error?.code, `chunks ${sizes}`).toBe('malformed');
+    }
+    // a member cut short in its deflate data: the records before the cut, then 'truncated' from gzip rather than from pcap
+    const cut = member.subarray(0, Math.floor(member.length / 2));
+    const s2 = readAllSync(cut);
+    expect(s2.error?.layer).toBe('gzip');
+    for (const sizes of [[1], [13], [5000]]) {
+      const t2 = await readAllStream(chunked(cut, sizes));
+      expect(t2.error?.layer).toBe('gzip');
+      expect(t2.records.map((r) => r.offset)).toEqual(s2.records.map((r) => r.offset));
+    }
+  });
+
   it('a decompression bomb (50 MB of zeros after a pcap header, gzipped) stops at a small limit with bounded memory', async () => {
     const bomb = gzipSync(concat(new PcapWriter().header(), new Uint8Array(50 * 1024 * 1024)), { level: 9 });
     expect(bomb.length).toBeLessThan(200 * 1024); // ~1000:1
