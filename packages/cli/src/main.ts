@@ -2,6 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { runBuild } from './commands/build.js';
 import { runDecode } from './commands/decode.js';
+import { runOverlay } from './commands/overlay.js';
 import { runShow } from './commands/show.js';
 import { runStats } from './commands/stats.js';
 import { type CliStreams, InputError, UsageError } from './io.js';
@@ -79,6 +80,7 @@ Examples:
   $ wirestack show capture.pcap -n 3
   $ wirestack build 'ethernet/ipv4(dst=10.0.0.2)/udp/vxlan(vni=42)/ethernet/ipv4/udp' --hex
   $ wirestack stats capture.pcap --top 5
+  $ wirestack overlay vpn --pcapng vpn.pcapng
 
 Exit status: 0 ok, 1 unreadable or broken input (after every complete record), 2 usage error.`,
     );
@@ -223,6 +225,30 @@ Examples:
           ...(o.mplsPayload !== undefined ? { mplsPayload: o.mplsPayload as string } : {}),
           ...(o.mplsControlWord !== undefined ? { mplsControlWord: true } : {}),
         },
+        streams,
+      );
+    });
+
+  program
+    .command('overlay')
+    .description('run a named overlay-network scenario: draw each packet hop by hop, optionally write a pcapng')
+    .argument('[scenario]', 'vpn, 6in4, vxlan-pods, multihop or mpls (omit to list them)')
+    .option('--pcapng <file>', "write every hop's frame to a pcapng (one interface per link)")
+    .option('--json', 'the traces as one JSON object instead of the drawing')
+    .showHelpAfterError('(see wirestack overlay --help)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ wirestack overlay
+  $ wirestack overlay vpn --pcapng vpn.pcapng
+  $ wirestack overlay vxlan-pods --json`,
+    )
+    .action(async (scenario: string | undefined, o: Record<string, unknown>) => {
+      current = 'overlay';
+      status = await runOverlay(
+        scenario,
+        { json: o.json === true, ...(o.pcapng !== undefined ? { pcapng: o.pcapng as string } : {}) },
         streams,
       );
     });
