@@ -36,7 +36,9 @@ export type DropReason =
   | 'unprotected'
   | 'not-for-me'
   | 'split-horizon'
-  | 'unknown-port';
+  | 'unknown-port'
+  /** An ESP dummy packet (Next Header 59, RFC 4303 §2.6): verified, then discarded as the RFC says. */
+  | 'esp-dummy';
 
 /** A frame the node sends out of one of its ports. */
 export interface Emit {
@@ -420,6 +422,7 @@ async function terminate(
     if (!t?.esp) return drop('unknown-sa', `no security association for SPI 0x${spi.toString(16)} from ${outer.src}`);
     try {
       const opened = await t.esp.inbound.open(payload);
+      if (opened.dummy) return drop('esp-dummy', `ESP SPI 0x${spi.toString(16)} #${opened.sequence}: a dummy (traffic flow confidentiality) packet`);
       return terminate(node, opened.nextHeader, opened.payload, outer, packet, t);
     } catch (e) {
       if (e instanceof EspError) {

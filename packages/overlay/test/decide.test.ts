@@ -3,7 +3,7 @@
  * forward and deliver, tunnel endpoints terminate what they terminate and route the rest, virtual hosts
  * deliver what is theirs; malformed input, missing routes, failed decryption and replays are drops.
  */
-import type { LayerObject } from '@wirestack/core';
+import { type LayerObject, toHex } from '@wirestack/core';
 import { EspSa } from '@wirestack/esp';
 import { decodeStack, encodeStack } from '@wirestack/stack';
 import fc from 'fast-check';
@@ -236,6 +236,13 @@ describe('ESP on a tunnel', () => {
     expect(await decide(B, badSpi, 'up')).toMatchObject({ action: 'drop', reason: 'unknown-sa' });
     const clear = frame([{ layer: 'ipv4', src: '198.18.1.1', dst: '198.18.2.1', protocol: 4 }, ...udp('10.1.0.10', '10.2.0.1')]);
     expect(await decide(B, clear, 'up')).toMatchObject({ action: 'drop', reason: 'unprotected' });
+    // a dummy packet (Next Header 59) verifies and is then discarded
+    const dummy = await A.tunnels.get('t')!.esp!.outbound.seal(new Uint8Array(0), 59);
+    const dummyFrame = frame([
+      { layer: 'ipv4', src: '198.18.1.1', dst: '198.18.2.1', protocol: 50 },
+      { layer: 'raw', data: toHex(dummy) },
+    ]);
+    expect(await decide(B, dummyFrame, 'up')).toMatchObject({ action: 'drop', reason: 'esp-dummy' });
   });
 });
 
