@@ -7,6 +7,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@wirestack\/pcap\/node$/, replacement: `${pkgs}pcap/src/node.ts` },
+      { find: /^@wirestack\/overlay\/node$/, replacement: `${pkgs}overlay/src/node/index.ts` },
       { find: /^@wirestack\/([a-z0-9-]+)$/, replacement: `${pkgs}$1/src/index.ts` },
     ],
   },
