@@ -8,4 +8,6 @@ export * from './vxlan.js';
 export * from './geneve.js';
 export * from './mpls.js';
 export * from './link.js';
+export * from './arp.js';
+export * from './icmp.js';
 export * from './stack.js';

@@ -1,6 +1,6 @@
 /**
  * A grammar of encapsulation stacks: Ethernet with VLAN tags, IPv4/IPv6 (with extension headers), UDP, GRE,
- * VXLAN, Geneve, MPLS and IP-in-IP, nested to any depth, ending in raw bytes. In the default mode every stack
+ * VXLAN, Geneve, MPLS and IP-in-IP, nested to any depth, ending in raw bytes (sometimes after an ICMP/ICMPv6 echo). In the default mode every stack
  * is *valid*: derived fields are left out (the encoder fills them) and nothing that changes dispatch is random
  * (no non-first fragments, no reserved MPLS labels, GRE version 0, Geneve version 0), so
  * `decodeStack(encodeStack(s))` must give back every given field. With `inconsistent: true` the derived
@@ -48,6 +48,9 @@ export const DERIVED_FIELDS: Readonly<Record<string, readonly string[]>> = {
   gre: ['checksumPresent', 'keyPresent', 'sequencePresent', 'protocolType', 'checksum'],
   geneve: ['optionsLength', 'protocolType'],
   mpls: ['bottomOfStack'],
+  icmp: ['checksum'],
+  icmpv6: ['checksum'],
+  arp: ['hwSize', 'protoSize'],
 };
 
 type Node = 'link' | 'l3' | 'afterIp' | 'tunnelPayload' | 'l3orEth';
@@ -78,6 +81,27 @@ const gre = () =>
     });
 const geneve = () => arbGeneveHeader().map((h) => ({ ...h, version: 0 }) as StackLayer);
 const mpls = () => arbMplsHeader().map((h) => ({ ...h, label: 16 + (h.label % (2 ** 20 - 16)) }) as StackLayer);
+
+/** An echo request or reply matching the innermost IP layer (ICMP after IPv4, ICMPv6 after IPv6), built from `c`. */
+function icmpEcho(layers: readonly StackLayer[], c: number): StackLayer {
+  let v6 = false;
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const l = layers[i]!.layer;
+    if (l === 'ipv4' || l === 'ipv6') {
+      v6 = l === 'ipv6';
+      break;
+    }
+  }
+  const reply = (c & 32) !== 0;
+  return {
+    layer: v6 ? 'icmpv6' : 'icmp',
+    type: v6 ? (reply ? 129 : 128) : reply ? 0 : 8,
+    code: 0,
+    checksum: (c * 2654435761) >>> 16,
+    identifier: (c * 40503) & 0xffff,
+    sequence: c,
+  };
+}
 
 /**
  * Stacks from the grammar, outermost first, each ending in a `raw` layer. `first` says what the first layer is
@@ -173,6 +197,9 @@ export function arbStack(options: StackArbOptions = {}): fc.Arbitrary<{ first: s
             node = 'l3'; // IP-in-IP / 6in4 / MPLS-in-IP
             continue;
           }
+          // Sometimes an ICMP / ICMPv6 echo before the raw payload (its fields come from `c`: no new random draws,
+          // so the other stacks stay what they were).
+          if (c & 16 && room() >= 2) push(icmpEcho(layers, c));
           break; // raw payload
         }
       }

@@ -6,7 +6,7 @@
  * need no escaping beyond the shell's. Values are parsed by the field's kind in the codec's `fields` spec.
  */
 import type { FieldSpec, LayerObject, Registry } from '@wirestack/core';
-import { UsageError } from './io.js';
+import { UsageError } from './errors.js';
 import { knownLayers } from './registry.js';
 
 const OPEN: Record<string, string> = { '(': ')', '[': ']', '{': '}' };

@@ -16,17 +16,7 @@ export interface CliStreams {
   env: Record<string, string | undefined>;
 }
 
-/** A command-line mistake: printed with a hint, exit status 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-  constructor(
-    message: string,
-    /** The sub-command whose `--help` the hint names. */
-    readonly command?: string,
-  ) {
-    super(message);
-  }
-}
+export { UsageError } from './errors.js';
 
 /** An input that cannot be read as a capture: one line naming the file and the offset, exit status 1. */
 export class InputError extends Error {

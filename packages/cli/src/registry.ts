@@ -1,7 +1,7 @@
 /** The registry a command decodes with: the default one plus `--decode-as` bindings and the MPLS policy. */
 import type { Registry, TableName } from '@wirestack/core';
 import { defaultRegistry } from '@wirestack/stack';
-import { UsageError } from './io.js';
+import { UsageError } from './errors.js';
 
 /** Tables `--decode-as` may bind in. */
 export const DECODE_AS_TABLES: readonly TableName[] = ['udp.port', 'ethertype', 'ip.proto', 'mpls.label'];

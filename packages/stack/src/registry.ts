@@ -3,9 +3,12 @@
  * returns a new instance, so one caller's bindings never leak into another's.
  */
 import { type AnyCodec, type Binding, createRegistry, type Registry, type RegistryOptions } from '@wirestack/core';
+import * as arpPkg from '@wirestack/arp';
+import * as espPkg from '@wirestack/esp';
 import * as ethernetPkg from '@wirestack/ethernet';
 import * as genevePkg from '@wirestack/geneve';
 import * as grePkg from '@wirestack/gre';
+import * as icmpPkg from '@wirestack/icmp';
 import * as ipv4Pkg from '@wirestack/ipv4';
 import * as ipv6Pkg from '@wirestack/ipv6';
 import * as linkPkg from '@wirestack/link';
@@ -34,7 +37,7 @@ function codecsOf(mod: Record<string, unknown>): AnyCodec[] {
 export function allCodecs(): AnyCodec[] {
   const seen = new Set<string>();
   const out: AnyCodec[] = [];
-  for (const m of [ethernetPkg, ipv4Pkg, ipv6Pkg, udpPkg, grePkg, vxlanPkg, genevePkg, mplsPkg, linkPkg] as Array<
+  for (const m of [ethernetPkg, ipv4Pkg, ipv6Pkg, udpPkg, grePkg, vxlanPkg, genevePkg, mplsPkg, linkPkg, arpPkg, icmpPkg, espPkg] as Array<
     Record<string, unknown>
   >) {
     for (const c of codecsOf(m)) {

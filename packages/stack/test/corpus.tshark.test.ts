@@ -2,20 +2,29 @@
  * Issues #3/#4: every capture of the shared corpus (real/ and kernel/) and of fixtures/captures/ decodes with the
  * layer sequence and the contract fields that tshark reports (FILE.tshark.json beside each capture, made with
  * tshark 4.0; see corpus/MANIFEST.md). tshark's `frame.protocols` is mapped onto our layer ids up to the first
- * protocol we do not decode (tcp, icmp, erspan, data, ...), where our next layer must be `raw` (or nothing).
- * For each layer of the common prefix every contract field tshark prints is compared. Where tshark reports an
+ * protocol we do not decode (tcp, erspan, data, ...), where our next layer must be `raw` (or nothing).
+ * For each layer of the common prefix every contract field tshark prints is compared (ARP/ICMP/ICMPv6 fields, which
+ * the references filter out, come from fixtures/tshark/arp-icmp.json; ICMP checksum verdicts are compared too). Where tshark reports an
  * error in a layer we decode, we must report an issue too; a broken layer may end our sequence early (with an
  * issue). Genuine, documented disagreements are listed in ALLOWED_DIFFERENCES, one reason each.
  * The packet-count and timestamp checks live in packages/pcap/test/corpus.test.ts.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { linkTypeFirstLayer } from '@wirestack/link';
 import { type CaptureRecord, readCapture } from '@wirestack/pcap';
 import { decodeStack, defaultRegistry } from '@wirestack/stack';
 import { corpusAvailable, corpusFiles, FIXTURES } from '@wirestack/testkit';
 import { describe, expect, it } from 'vitest';
-import { fieldChecks, type MappedLayer, mapPacket, type TsharkPacket, type TsObj } from './tshark-map.js';
+import { type ArpIcmpFrame, fieldChecks, type MappedLayer, mapPacket, type TsharkPacket, type TsObj } from './tshark-map.js';
+
+/**
+ * tshark's ARP/ICMP/ICMPv6 fields per file and frame (fixtures/tshark/arp-icmp.json, made by
+ * fixtures/tshark/generate_arp_icmp.py with the same tshark: the references filter these protocols out).
+ */
+const ARP_ICMP = JSON.parse(readFileSync(join(FIXTURES, 'tshark', 'arp-icmp.json'), 'utf8')) as {
+  files: Record<string, Record<string, ArpIcmpFrame>>;
+};
 
 /**
  * Disagreements that are not bugs. `file` and `diff` are matched against the file name and the difference text
@@ -37,6 +46,24 @@ const ALLOWED_DIFFERENCES: ReadonlyArray<{ file: RegExp; diff: RegExp; reason: s
     diff: /ipv4\.totalLength: ours 0, tshark 84/,
     reason:
       'a zero IPv4 total length (TSO): tshark substitutes the captured length, the contract keeps the wire value (we flag bad-length)',
+  },
+  {
+    file: /^tcpdump--icmp-length-zero\.pcapng$/,
+    diff: /#1 layer 2: ours raw, tshark icmp/,
+    reason:
+      'the same zero IPv4 total length: the IPv4 layer is broken (bad-length) so we keep its payload raw; tshark substitutes the captured length and dissects the ICMP message',
+  },
+  {
+    file: /^tcpdump--icmp-cksum-oobr-1\.pcap$/,
+    diff: /#1 layer 2 icmp checksum: ours good, tshark bad/,
+    reason:
+      'the IPv4 total length (13911) runs past the 188 bytes present: a decoder cannot tell a cut capture from a bogus length, so the ICMP checksum is left unchecked (the IPv4 layer has a truncated issue); tshark checks the bytes present since frame.len equals frame.cap_len',
+  },
+  {
+    file: /^tcpdump--icmpv6-rfc7112\.pcap$/,
+    diff: /#1 layer 5: ours raw, tshark ipv6 .*truncated@5/,
+    reason:
+      'the packet quoted in an ICMPv6 error ends 16 bytes into an IPv6 header (behind a Fragment header): we report it truncated and keep it raw; tshark shows the partial header and flags nothing inside an ICMP error',
   },
   {
     file: /^tcpdump--ipv6-too-long-jumbo\.pcap$/,
@@ -103,11 +130,12 @@ const show = (v: unknown): string => JSON.stringify(v);
 const compared = new Map<string, number>();
 
 /** The differences between our decode of one packet and tshark's, as readable lines. */
-function comparePacket(index: number, rec: CaptureRecord, tp: TsharkPacket): string[] {
+function comparePacket(index: number, rec: CaptureRecord, tp: TsharkPacket, sidecar?: Record<string, ArpIcmpFrame>): string[] {
   const diffs: string[] = [];
   const at = `#${index}`;
   const first = linkTypeFirstLayer(rec.linkType, rec.data[0]);
-  const mapped = mapPacket(tp, rec.linkType);
+  const frameNumber = String((tp._source.layers.frame as TsObj)['frame.number']);
+  const mapped = mapPacket(tp, rec.linkType, sidecar?.[frameNumber]);
   const tsLayers = mapped.layers;
   if (!first) {
     if (tsLayers.length) diffs.push(`${at} link type ${rec.linkType} has no first layer; tshark decodes ${mapped.protocols}`);
@@ -146,6 +174,14 @@ function comparePacket(index: number, rec: CaptureRecord, tp: TsharkPacket): str
         if (JSON.stringify(c.ours) !== JSON.stringify(c.theirs))
           diffs.push(`${at} layer ${i} ${t.layer}.${c.field}: ours ${show(c.ours)}, tshark ${show(c.theirs)} (${c.key})`);
       }
+    // ICMP checksums: tshark's verdict (1 good, 0 bad; 2 unverified, e.g. a cut quote) against our bad-checksum issue.
+    const status = t.obj?.[`${t.layer}.checksum.status`];
+    if ((t.layer === 'icmp' || t.layer === 'icmpv6') && (status === '0' || status === '1')) {
+      compared.set(t.layer, (compared.get(t.layer) ?? 0) + 1);
+      const bad = d.issues.some((x) => x.layerIndex === i && x.code === 'bad-checksum');
+      if (bad !== (status === '0'))
+        diffs.push(`${at} layer ${i} ${t.layer} checksum: ours ${bad ? 'bad' : 'good'}, tshark ${status === '0' ? 'bad' : 'good'}`);
+    }
   }
   if (matched === tsLayers.length) {
     const next = ours[matched];
@@ -179,8 +215,9 @@ function compareFile(f: Source): string[] {
   );
   const recs = records(new Uint8Array(readFileSync(f.path)));
   const diffs: string[] = [];
+  const sidecar = ARP_ICMP.files[f.name.startsWith('fixtures/') ? f.name : `${basename(dirname(f.path))}/${f.name}`];
   const n = Math.min(recs.length, tshark.length); // references may be trimmed; counts are checked in packages/pcap
-  for (let i = 0; i < n; i++) diffs.push(...comparePacket(i + 1, recs[i]!, tshark[i]!));
+  for (let i = 0; i < n; i++) diffs.push(...comparePacket(i + 1, recs[i]!, tshark[i]!, sidecar));
   return diffs.filter((d) => {
     const k = ALLOWED_DIFFERENCES.findIndex((a) => a.file.test(f.name) && a.diff.test(d));
     if (k >= 0) used.add(k);
@@ -222,6 +259,9 @@ describe('captures decode as tshark decodes them', () => {
       'linux-sll',
       'linux-sll2',
       'null',
+      'arp',
+      'icmp',
+      'icmpv6',
     ];
     expect(kinds.filter((k) => !(compared.get(k)! > 0))).toEqual([]);
   });

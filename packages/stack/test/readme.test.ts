@@ -38,7 +38,8 @@ describe('README examples', () => {
     ]);
     const pkt = decodeStack(bytes);
     expect(pkt.issues).toEqual([]);
-    expect(pkt.path).toBe('ethernet/ipv4/gre/mpls/mpls/mpls/ipv4/raw');
+    // The inner payload is an ICMP echo request (protocol 1): since @wirestack/icmp it decodes as `icmp`.
+    expect(pkt.path).toBe('ethernet/ipv4/gre/mpls/mpls/mpls/ipv4/icmp');
     expect(pkt.layers[2]).toMatchObject({ keyPresent: true, key: 7, protocolType: 0x8847 });
     expect(pkt.layers.filter((l) => l.layer === 'mpls').map((l) => l.bottomOfStack)).toEqual([false, false, true]);
     expect(pkt.tunnels().map((t) => t.kind)).toEqual(['gre', 'mpls']);

@@ -22,11 +22,20 @@ export interface MappedLayer {
   obj: TsObj | undefined;
 }
 
+/**
+ * tshark's ARP/ICMP/ICMPv6/ESP objects of one frame, in dissection order per protocol (fixtures/tshark/arp-icmp.json:
+ * the corpus references filter these protocols out, so they come from a second tshark run).
+ */
+export type ArpIcmpFrame = Partial<Record<'arp' | 'icmp' | 'icmpv6' | 'esp', TsObj[]>>;
+
+/** The protocol tokens whose objects come from {@link ArpIcmpFrame}. */
+const SIDECAR = new Set(['arp', 'icmp', 'icmpv6', 'esp']);
+
 /** What tshark reports for one packet, in our terms. */
 export interface MappedPacket {
   /** The layers we also decode, outermost first, up to the first one we do not. */
   layers: MappedLayer[];
-  /** The first `frame.protocols` token we do not decode (tcp, icmp, erspan, data, ...), or undefined. */
+  /** The first `frame.protocols` token we do not decode (tcp, erspan, data, ...), or undefined. */
   stoppedAt: string | undefined;
   /** The full `frame.protocols`. */
   protocols: string;
@@ -109,13 +118,21 @@ const SIMPLE: Record<string, string> = {
   geneve: 'geneve',
   mpls: 'mpls',
   null: 'null',
+  arp: 'arp',
+  icmp: 'icmp',
+  icmpv6: 'icmpv6',
 };
 
 /** VXLAN-GPE's port: tshark decodes it under the `vxlan` protocol but leaves it out of `frame.protocols`. */
 const VXLAN_GPE_PORT = '4790';
 
-/** Maps a tshark packet onto our layer ids. `linkType` tells SLL (113) from SLL2 (276). */
-export function mapPacket(p: TsharkPacket, linkType: number): MappedPacket {
+/**
+ * Maps a tshark packet onto our layer ids. `linkType` tells SLL (113) from SLL2 (276); `sidecar` holds the frame's
+ * ARP/ICMP/ICMPv6 objects. A packet quoted in an ICMP error is dissected inside the ICMP object, so its IP/IPv6
+ * (and extension headers), UDP and ICMP layers have no top-level object; tshark puts what it dissects from the
+ * quoted UDP payload (VXLAN, ...) at the top level again.
+ */
+export function mapPacket(p: TsharkPacket, linkType: number, sidecar?: ArpIcmpFrame): MappedPacket {
   const layers = p._source.layers;
   const frame = layers.frame as TsObj;
   const protocols = String(frame['frame.protocols'] ?? '');
@@ -126,6 +143,13 @@ export function mapPacket(p: TsharkPacket, linkType: number): MappedPacket {
     count[key] = i + 1;
     return nth(layers, key, i);
   };
+  const sideCount: Record<string, number> = {};
+  const side = (key: 'arp' | 'icmp' | 'icmpv6' | 'esp'): TsObj | undefined => {
+    const i = sideCount[key] ?? 0;
+    sideCount[key] = i + 1;
+    return sidecar?.[key]?.[i];
+  };
+  let inQuote = false;
   const out: MappedLayer[] = [];
   let stoppedAt: string | undefined;
   let ipv6Obj: TsObj | undefined;
@@ -133,6 +157,18 @@ export function mapPacket(p: TsharkPacket, linkType: number): MappedPacket {
   for (let t = 0; t < tokens.length; t++) {
     const tok = tokens[t]!;
     if (PSEUDO.has(tok)) continue;
+    if (SIDECAR.has(tok)) {
+      out.push({ layer: tok, token: tok, obj: side(tok as 'arp' | 'icmp' | 'icmpv6' | 'esp') });
+      if (tok !== 'arp' && tok !== 'esp' && (tokens[t + 1] === 'ip' || tokens[t + 1] === 'ipv6')) inQuote = true;
+      continue;
+    }
+    if (inQuote && SIMPLE[tok] !== undefined) {
+      // Inside an ICMP error's quote: nested in the ICMP object, no top-level object.
+      if (tok === 'ipv6') ipv6Obj = undefined;
+      out.push({ layer: SIMPLE[tok]!, token: tok, obj: undefined });
+      if (tok === 'udp') inQuote = false;
+      continue;
+    }
     const ext = IPV6_EXT[tok];
     if (ext) {
       const i = extCount[tok] ?? 0;
@@ -444,6 +480,57 @@ export function fieldChecks(layer: string, ours: Ours, o: TsObj): FieldCheck[] {
     }
     case 'null': {
       push(out, 'family', ours.family, 'null.family', u(o, 'null.family'));
+      break;
+    }
+    case 'arp': {
+      push(out, 'hwType', ours.hwType, 'arp.hw.type', u(o, 'arp.hw.type'));
+      push(out, 'protoType', ours.protoType, 'arp.proto.type', u(o, 'arp.proto.type'));
+      push(out, 'hwSize', ours.hwSize, 'arp.hw.size', u(o, 'arp.hw.size'));
+      push(out, 'protoSize', ours.protoSize, 'arp.proto.size', u(o, 'arp.proto.size'));
+      push(out, 'opcode', ours.opcode, 'arp.opcode', u(o, 'arp.opcode'));
+      // 6-byte hardware addresses and IPv4 protocol addresses as text; other sizes as bytes (ours: hex).
+      push(out, 'senderMac', ours.senderMac, 'arp.src.hw_mac', o['arp.src.hw_mac'] ?? bytesHex(o['arp.src.hw']));
+      push(out, 'senderIp', ours.senderIp, 'arp.src.proto_ipv4', o['arp.src.proto_ipv4'] ?? bytesHex(o['arp.src.proto']));
+      push(out, 'targetMac', ours.targetMac, 'arp.dst.hw_mac', o['arp.dst.hw_mac'] ?? bytesHex(o['arp.dst.hw']));
+      push(out, 'targetIp', ours.targetIp, 'arp.dst.proto_ipv4', o['arp.dst.proto_ipv4'] ?? bytesHex(o['arp.dst.proto']));
+      break;
+    }
+    case 'esp':
+      push(out, 'spi', ours.spi, 'esp.spi', u(o, 'esp.spi'));
+      push(out, 'sequence', ours.sequence, 'esp.sequence', u(o, 'esp.sequence'));
+      break;
+    case 'icmp':
+    case 'icmpv6': {
+      const p = layer;
+      push(out, 'type', ours.type, `${p}.type`, u(o, `${p}.type`));
+      push(out, 'code', ours.code, `${p}.code`, u(o, `${p}.code`));
+      push(out, 'checksum', ours.checksum, `${p}.checksum`, u(o, `${p}.checksum`));
+      const [idKey, seqKey] = p === 'icmp' ? ['icmp.ident', 'icmp.seq'] : ['icmpv6.echo.identifier', 'icmpv6.echo.sequence_number'];
+      push(out, 'identifier', ours.identifier, idKey, u(o, idKey));
+      push(out, 'sequence', ours.sequence, seqKey, u(o, seqKey));
+      // The rest of header where tshark shows it as typed fields (ours: 4 bytes of hex).
+      const rest = typeof ours.rest === 'string' && ours.rest.length === 8 ? Number.parseInt(ours.rest, 16) >>> 0 : undefined;
+      const restHex = typeof ours.rest === 'string' ? ours.rest : undefined;
+      if (p === 'icmp') {
+        push(out, 'rest (next-hop MTU)', rest === undefined ? ours.rest : rest & 0xffff, 'icmp.mtu', u(o, 'icmp.mtu'));
+        const gw = o['icmp.redir_gw'];
+        push(
+          out,
+          'rest (gateway)',
+          rest === undefined ? ours.rest : [rest >>> 24, (rest >>> 16) & 255, (rest >>> 8) & 255, rest & 255].join('.'),
+          'icmp.redir_gw',
+          gw,
+        );
+        push(out, 'rest (pointer)', rest === undefined ? ours.rest : rest >>> 24, 'icmp.pointer', u(o, 'icmp.pointer'));
+      } else {
+        push(out, 'rest (MTU)', rest ?? ours.rest, 'icmpv6.mtu', u(o, 'icmpv6.mtu'));
+        push(out, 'rest (pointer)', rest ?? ours.rest, 'icmpv6.pointer', u(o, 'icmpv6.pointer'));
+      }
+      // tshark's `unused` / `reserved` bytes when they are the whole rest of header (4 bytes).
+      for (const k of [`${p}.unused`, `${p}.reserved`]) {
+        const h = bytesHex(o[k]);
+        if (h !== undefined && h.length === 8) push(out, `rest (${k})`, restHex, k, h);
+      }
       break;
     }
   }

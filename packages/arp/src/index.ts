@@ -1,0 +1,5 @@
+export * from './address.js';
+export * from './codec.js';
+export * from './constants.js';
+export * from './header.js';
+export * from './view.js';
