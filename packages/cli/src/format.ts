@@ -3,6 +3,8 @@
  * `show`, and value formatting driven by each codec's `fields` spec.
  */
 import { etherTypeName, type FieldSpec, ipProtocolName, type LayerObject, type Registry } from '@wirestack/core';
+import { arpOpcodeName } from '@wirestack/arp';
+import { icmpTypeName, icmpv6TypeName } from '@wirestack/icmp';
 import type { DecodedPacket, Issue } from '@wirestack/stack';
 
 // ---------------------------------------------------------------------------------------------
@@ -37,6 +39,22 @@ export function summarizeLayer(l: LayerObject): string {
     }
     case 'mpls':
       return `mpls ${str(l.label)}${l.bottomOfStack === true ? '/s' : ''}`;
+    case 'arp':
+      // as tcpdump says it
+      return l.opcode === 1
+        ? `arp who-has ${str(l.targetIp)} tell ${str(l.senderIp)}`
+        : l.opcode === 2
+          ? `arp reply ${str(l.senderIp)} is-at ${str(l.senderMac)}`
+          : `arp ${arpOpcodeName(Number(l.opcode))}`;
+    case 'icmp':
+    case 'icmpv6': {
+      const t = Number(l.type);
+      const name = l.layer === 'icmp' ? icmpTypeName(t) : icmpv6TypeName(t);
+      const echo = typeof l.identifier === 'number' ? ` id ${l.identifier} seq ${str(l.sequence)}` : '';
+      return `${l.layer} ${name}${echo}${l.code === 0 || l.code === undefined ? '' : ` code ${str(l.code)}`}`;
+    }
+    case 'esp':
+      return `esp spi 0x${Number(l.spi).toString(16)} seq ${str(l.sequence)}`;
     case 'raw':
     case 'padding':
       return `${l.layer} ${typeof l.data === 'string' ? l.data.length >>> 1 : 0}B`;
@@ -57,9 +75,14 @@ export function issueLayer(pkt: DecodedPacket, issue: Issue): string {
 export function summaryLine(index: number, timestamp: string, pkt: DecodedPacket): string {
   let s = `${index} ${timestamp} `;
   const L = pkt.layers;
-  for (let i = 0; i < L.length; i++) s += (i === 0 ? '' : ' / ') + summarizeLayer(L[i]!);
+  for (let i = 0; i < L.length; i++) {
+    const l = L[i]!;
+    // Sizes of opaque bytes from the spans: the packet may have been decoded without their hex (`opaqueHex: false`).
+    const text = l.layer === 'raw' || l.layer === 'padding' ? `${l.layer} ${pkt.layerLength(i)}B` : summarizeLayer(l);
+    s += (i === 0 ? '' : ' / ') + text;
+  }
   if (L.length === 0) s += '(no layers)';
-  if (pkt.trailer !== undefined) s += ` + trailer ${pkt.trailer.length >>> 1}B`;
+  if (pkt.trailer !== undefined) s += ` + trailer ${pkt.trailerLength}B`;
   for (const issue of pkt.issues) s += ` [${issue.code} ${issueLayer(pkt, issue)}]`;
   return s;
 }

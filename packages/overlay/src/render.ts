@@ -1,7 +1,7 @@
 /**
- * Traces drawn as text: one block per hop, indented by how many hops led to it, so a flood reads as
- * a tree. Each block shows the link, the stack on the wire (with addresses, VNIs, labels, SPIs) and
- * what the receiving node decided.
+ * Traces drawn as text: one block per hop; a chain of hops stays in one column and each branch of a
+ * flood is indented, so a flood reads as a tree. Each block shows the sender and receiver (links are
+ * point-to-point), the stack on the wire (addresses, VNIs, labels, SPIs) and what the receiver decided.
  */
 import type { LayerObject } from '@wirestack/core';
 import type { DecodedPacket } from '@wirestack/stack';
@@ -61,12 +61,15 @@ export function renderTrace(trace: Trace, caption?: string): string {
   if (caption) lines.push(caption);
   const o = trace.origin.decision;
   lines.push(`  ${trace.origin.node} sends: ${summarize(o)}`);
-  const depth = new Map<number, number>([[0, 0]]);
+  // A chain stays in one column; where a node sends several frames (a flood), each branch is indented.
+  const children = new Map<number, number>();
+  for (const h of trace.hops) children.set(h.parent, (children.get(h.parent) ?? 0) + 1);
+  const depth = new Map<number, number>([[0, 1]]);
   for (const h of trace.hops) {
-    const d = (depth.get(h.parent) ?? 0) + 1;
+    const d = (depth.get(h.parent) ?? 1) + ((children.get(h.parent) ?? 0) > 1 ? 1 : 0);
     depth.set(h.step, d);
     const pad = '  '.repeat(d);
-    lines.push(`${pad}${String(h.step).padStart(2)}. ${h.from} ──${h.link}──▶ ${h.to}   [${wireSummary(h.packet)}]`);
+    lines.push(`${pad}${String(h.step).padStart(2)}. ${h.from} ──▶ ${h.to}   [${wireSummary(h.packet)}]`);
     lines.push(`${pad}    ${MARK[h.decision.action]} ${h.to}: ${summarize(h.decision)}`);
   }
   if (trace.truncated) lines.push('  … stopped at the hop limit');

@@ -33,13 +33,14 @@ describe('README examples', () => {
       { layer: 'mpls', label: 16 },
       { layer: 'mpls', label: 17 },
       { layer: 'mpls', label: 18, ttl: 5 },
-      { layer: 'ipv4', src: '10.0.0.1', dst: '10.0.0.2', protocol: 1 },
-      { layer: 'raw', data: '0800f7ff00000000' },
+      { layer: 'ipv4', src: '10.0.0.1', dst: '10.0.0.2' },
+      { layer: 'icmp', type: 8, identifier: 1, sequence: 1 },
     ]);
     const pkt = decodeStack(bytes);
     expect(pkt.issues).toEqual([]);
-    // The inner payload is an ICMP echo request (protocol 1): since @wirestack/icmp it decodes as `icmp`.
     expect(pkt.path).toBe('ethernet/ipv4/gre/mpls/mpls/mpls/ipv4/icmp');
+    expect(pkt.layers[6]).toMatchObject({ protocol: 1 });
+    expect(pkt.layers[7]).toMatchObject({ type: 8, code: 0, identifier: 1, sequence: 1, checksum: 0xf7fd });
     expect(pkt.layers[2]).toMatchObject({ keyPresent: true, key: 7, protocolType: 0x8847 });
     expect(pkt.layers.filter((l) => l.layer === 'mpls').map((l) => l.bottomOfStack)).toEqual([false, false, true]);
     expect(pkt.tunnels().map((t) => t.kind)).toEqual(['gre', 'mpls']);
