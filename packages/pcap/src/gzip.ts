@@ -11,10 +11,19 @@ import type { ChunkQueue } from './queue.js';
 export const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
 /**
- * Compressed bytes fed to the inflater per step. Deflate expands at most ~1032:1, so one step
- * produces at most ~16.5 MiB, which the parser consumes before the next step.
+ * The most compressed bytes fed to the inflater per step. Deflate expands at most ~1032:1, so one
+ * step produces at most ~16.5 MiB, which the parser consumes before the next step.
  */
 export const GUNZIP_SLICE = 16 * 1024;
+/** The fewest compressed bytes fed per step. */
+export const GUNZIP_SLICE_MIN = 1024;
+/**
+ * Inflated bytes aimed at per step: the slice shrinks as the compression ratio grows. fflate grows
+ * its output buffer by doubling from its 32 KiB window and copies window and output at every step,
+ * so a step that inflates to 512 KiB allocates ~2.5 MiB of short-lived buffers; bounded steps keep
+ * the peak resident set of a highly compressed stream near that of a plain one.
+ */
+export const GUNZIP_STEP_OUTPUT = 128 * 1024;
 
 /** True when `b` starts with the gzip magic. */
 export function isGzip(b: Uint8Array): boolean {
@@ -32,6 +41,9 @@ export class GunzipFeeder {
   private readonly gz: Gunzip;
   private out = 0;
   private in = 0;
+  /** Output of the last step, and its input. */
+  private stepOut = 0;
+  private stepIn = 0;
   private finished = false;
   /** The error that stopped inflation, if any; thrown by the reader after the records before it. */
   error: CaptureError | undefined;
@@ -56,17 +68,29 @@ export class GunzipFeeder {
     });
   }
 
+  /**
+   * Compressed bytes to feed in the next step: about {@link GUNZIP_STEP_OUTPUT} inflated bytes at the
+   * higher of the ratio so far and that of the last step, within [{@link GUNZIP_SLICE_MIN},
+   * {@link GUNZIP_SLICE}].
+   */
+  get sliceSize(): number {
+    if (this.in === 0 || this.stepIn === 0) return GUNZIP_SLICE;
+    const ratio = Math.max(this.out / this.in, this.stepOut / this.stepIn);
+    return Math.max(GUNZIP_SLICE_MIN, Math.min(GUNZIP_SLICE, Math.floor(GUNZIP_STEP_OUTPUT / Math.max(ratio, 1))));
+  }
+
   /** True once the stream has ended or failed: nothing more will be inflated. */
   get done(): boolean {
     return this.finished;
   }
 
   /**
-   * Inflates one slice (at most {@link GUNZIP_SLICE} bytes are expected); `final` ends the stream.
+   * Inflates one slice (of {@link sliceSize} bytes, at most {@link GUNZIP_SLICE}); `final` ends the stream.
    * Never throws: a failure is kept in {@link error} and ends the stream.
    */
   push(slice: Uint8Array, final: boolean): void {
     if (this.finished) return;
+    const before = this.out;
     try {
       this.gz.push(slice, final);
     } catch (e) {
@@ -84,6 +108,8 @@ export class GunzipFeeder {
       return;
     }
     this.in += slice.length;
+    this.stepIn = slice.length;
+    this.stepOut = this.out - before;
     if (final) this.finished = true;
   }
 }

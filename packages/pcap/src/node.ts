@@ -11,11 +11,18 @@ import { createGzip } from 'node:zlib';
 import { type CaptureReader, type CaptureStreamReader, readCapture, readCaptureStream } from './reader.js';
 import type { ReadOptions } from './types.js';
 
-/** Read-stream chunk size for {@link openCapture}: 1 MiB. */
-export const OPEN_CAPTURE_HIGH_WATER_MARK = 1024 * 1024;
+/**
+ * Read-stream chunk size for {@link openCapture}: 128 KiB. Larger chunks read a little faster (1 MiB:
+ * ~4%) but raise the peak resident set a lot: a chunk lives while all its records are parsed, and one
+ * that lives across two scavenges is promoted to V8's old generation, whose array buffers are freed
+ * only by a full collection. Streaming a 1 GB file peaked at ~60 MiB with 64 or 128 KiB chunks,
+ * ~125 MiB with 256 KiB and 140-210 MiB with 1 MiB.
+ */
+export const OPEN_CAPTURE_HIGH_WATER_MARK = 128 * 1024;
 
 /**
- * Streams a capture file (pcap, pcapng, optionally gzipped) from disk with bounded memory:
+ * Streams a capture file (pcap, pcapng, optionally gzipped) from disk with bounded memory (a 1 GB file
+ * in about 60 MiB of resident memory, Node's own ~40 MiB included):
  * `for await (const rec of openCapture(path)) ...`. Breaking out of the loop closes the file.
  */
 export function openCapture(path: string, opts: ReadOptions = {}): CaptureStreamReader {

@@ -2,7 +2,11 @@
  * A queue of byte chunks that hands out contiguous windows: the reader's only buffer. It holds the
  * unconsumed part of the chunks pushed so far; a window that spans chunks is merged into one new
  * array of exactly the bytes asked for (the incomplete record), so memory stays bounded by the
- * largest record plus the chunks not yet parsed, never the whole stream.
+ * largest record plus the chunks not yet parsed, never the whole stream. A chunk is let go as soon as
+ * it is consumed (its slot is cleared, not left behind the head index), so that the garbage collector
+ * frees it while it is young: a queue that kept the last few dozen consumed chunks reachable got them
+ * promoted to the old generation, where V8 frees array buffers only at a full collection, and a 1 GB
+ * stream then peaked at over 130 MB resident instead of about 60 MB.
  */
 export class ChunkQueue {
   /** The chunk holding the next unconsumed byte; the window is `buf[pos .. pos + n)` after `ensure(n)`. */
@@ -13,7 +17,7 @@ export class ChunkQueue {
   avail = 0;
   /** Bytes still to be dropped from future pushes (a skip larger than what was buffered). */
   pendingSkip = 0;
-  private rest: Uint8Array[] = [];
+  private rest: (Uint8Array | undefined)[] = [];
   private restHead = 0;
   /** Absolute offset of `buf[0]`. */
   private base = 0;
@@ -58,7 +62,7 @@ export class ChunkQueue {
       const take = Math.min(c.length, n - filled);
       merged.set(take === c.length ? c : c.subarray(0, take), filled);
       filled += take;
-      if (take === c.length) this.restHead++;
+      if (take === c.length) this.rest[this.restHead++] = undefined;
       else this.rest[this.restHead] = c.subarray(take);
     }
     this.base += this.pos;
@@ -75,7 +79,8 @@ export class ChunkQueue {
     while (this.pos >= this.buf.length && this.restHead < this.rest.length) {
       this.pos -= this.buf.length;
       this.base += this.buf.length;
-      this.buf = this.rest[this.restHead++] as Uint8Array;
+      this.buf = this.rest[this.restHead] as Uint8Array;
+      this.rest[this.restHead++] = undefined;
     }
     this.compact();
   }

@@ -133,6 +133,17 @@ export interface ReadOptions {
   maxBlockLength?: number;
   /** Bound on gunzipped bytes (default 1 GiB for `readCapture`, 4 GiB for streams). */
   maxDecompressedBytes?: number;
-  /** Copy each record's data (default: false for `readCapture`, true for streams). */
+  /**
+   * Copy each record's data (default: false for `readCapture`, true for streams).
+   *
+   * Streams: copied `data` (packed into shared 64 KiB slabs, each record a view with its own
+   * `byteOffset`) stays valid for as long as it is kept, and a kept record keeps at most its slab
+   * alive. With `copyData: false`, `data` is a view into the source's chunk (or into a small merged
+   * array for a record that spans two chunks): no copy, slightly faster, and still valid after the
+   * iteration moves on as long as the source never rewrites a chunk it has handed over (Node streams,
+   * `fetch` bodies and `File.stream()` do not; a source that refills one buffer does), but a record
+   * kept after the loop keeps its whole chunk alive. Opt out only when records are not kept or the
+   * source is known.
+   */
   copyData?: boolean;
 }

@@ -153,7 +153,7 @@ describe('fuzz: mutated captures', () => {
           const yo = sync.records.map((r) => r.offset);
           const gz = bytes[0] === 0x1f && bytes[1] === 0x8b;
           // For broken gzip input, how many records come out before the inflater's error depends on the
-          // slicing (the sync reader inflates 16 KiB at a time): one list is a prefix of the other.
+          // slicing (the sync reader inflates at most 16 KiB at a time): one list is a prefix of the other.
           if (gz && (stream.error || sync.error)) {
             const n = Math.min(so.length, yo.length);
             expect(so.slice(0, n), ctx).toEqual(yo.slice(0, n));
