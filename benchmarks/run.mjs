@@ -2,13 +2,13 @@
 /**
  * wirestack benchmarks. Plain ESM over the BUILT packages (`pnpm build` first), so no TypeScript runtime
  * is needed. `pnpm bench` writes benchmarks/RESULTS.md; `pnpm bench -- --smoke` runs every case briefly
- * and writes nothing. `pnpm bench -- decode/` runs only the cases whose name contains `decode/`.
+ * and writes nothing. `pnpm bench -- decode/` runs only the cases whose name contains `decode/` (comma-separated: any of them).
  *
  * Every case: ≥ 7 rounds (smoke: 2), each one batch of N operations sized to ~200 ms (smoke: ~3 ms);
  * min/median/max ns per operation. Baselines (binary-parser, node_pcap when installed, a C reference
  * when gcc is present) run in the same process / run, and ratios are computed against them.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -23,8 +23,11 @@ const argv = process.argv.slice(2).filter((a) => a !== '--');
 const SMOKE = argv.includes('--smoke');
 const NO_WRITE = SMOKE || argv.includes('--no-write');
 const FILTER = argv.find((a) => !a.startsWith('--'));
-const ROUND_NS = SMOKE ? 3e6 : 200e6;
-const ROUNDS = SMOKE ? 2 : 9;
+const opt = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const ROUND_NS = SMOKE ? 3e6 : Number(opt('round-ms') ?? 200) * 1e6;
+const ROUNDS = SMOKE ? 2 : Number(opt('rounds') ?? 9);
+/** CPU time of the process (default; robust when other work shares the cores) or elapsed time (`--wall`). */
+const CLOCK = argv.includes('--wall') ? 'wall' : 'cpu';
 const TTY = process.stderr.isTTY;
 const progress = (s) => {
   if (TTY) process.stderr.write(s);
@@ -336,7 +339,7 @@ if (pcap) {
     writeFileSync(file, capBytes);
     process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
     add({
-      name: 'pcap/read (file stream, openCapture 1 MiB)',
+      name: 'pcap/read (file stream, openCapture, 128 KiB chunks)',
       bytes: perRecordBytes,
       async run(n) {
         let ops = 0;
@@ -351,6 +354,48 @@ if (pcap) {
       target: (r) => ({ goal: '≥ 1.6 GB/s', met: perRecordBytes / r.median >= 1.6 }),
     });
   }
+  // The command line end to end on a capture file (a child process per run; its start-up, measured on a
+  // one-record capture, is subtracted). ns/op is per packet.
+  const cliBin = join(HERE, '..', 'packages', 'cli', 'dist', 'bin.js');
+  if (existsSync(cliBin)) {
+    const dir = mkdtempSync(join(os.tmpdir(), 'wirestack-cli-bench-'));
+    const file = join(dir, 'bench.pcap');
+    const one = join(dir, 'one.pcap');
+    writeFileSync(file, capBytes);
+    writeFileSync(one, capBytes.subarray(0, 24 + 16 + PKT.length));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    // The child reports its own CPU time on exit (or elapsed time is measured here with --wall).
+    const hook = `data:text/javascript,${encodeURIComponent('process.on("exit",()=>{const u=process.cpuUsage();process.stderr.write("\\nWIRESTACK_CPU_US "+(u.user+u.system)+"\\n")})')}`;
+    const runCli = (args, f) => {
+      const t0 = process.hrtime.bigint();
+      const r = spawnSync(process.execPath, [`--import=${hook}`, cliBin, ...args, f], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        encoding: 'utf8',
+      });
+      const wall = Number(process.hrtime.bigint() - t0);
+      if (r.status !== 0) throw new Error(`cli exited with ${r.status}: ${r.stderr}`);
+      const cpu = /WIRESTACK_CPU_US (\d+)/.exec(r.stderr ?? '');
+      return CLOCK === 'wall' || !cpu ? wall : Number(cpu[1]) * 1000;
+    };
+    const cliCase = (label, args, goal, rate) =>
+      add({
+        name: `cli/${label}`,
+        bytes: perRecordBytes,
+        unit: 'packet',
+        rounds: SMOKE ? 1 : 5,
+        run() {
+          const startup = Math.min(runCli(args, one), runCli(args, one));
+          const ns = runCli(args, file);
+          return { ops: cap.records, ns: Math.max(1, ns - startup) };
+        },
+        target: (r) => ({ goal, met: 1e9 / r.median >= rate }),
+      });
+    cliCase('decode (summary lines)', ['decode'], '≥ 1 M packets/s', 1e6);
+    cliCase('decode --json', ['decode', '--json'], '≥ 300 k packets/s', 3e5);
+    notes.push(
+      'cli/*: `node packages/cli/dist/bin.js decode [--json] FILE > /dev/null` on the pcap case capture written to a temporary file; a child process per round (its CPU time, reported by the child on exit), minus its start-up measured on a one-record capture.',
+    );
+  } else notes.push('packages/cli/dist/bin.js is not built: the cli/* cases were skipped.');
   if (StackDecoder) {
     const dec = new StackDecoder({ registry });
     add({
@@ -447,13 +492,14 @@ if (bp) {
 // ---------------------------------------------------------------------------------------------
 // Run
 
-const selected = FILTER ? cases.filter((c) => c.name.includes(FILTER)) : cases;
+const FILTERS = FILTER ? FILTER.split(',') : [];
+const selected = FILTER ? cases.filter((c) => FILTERS.some((f) => c.name.includes(f))) : cases;
 const results = new Map();
 const started = Date.now();
 for (const [i, c] of selected.entries()) {
   progress(`[${i + 1}/${selected.length}] ${c.name} ... `);
   try {
-    const r = await measure(c.run, { roundNs: ROUND_NS, rounds: ROUNDS });
+    const r = c.rounds ? measureRuns(c.run, c.rounds) : await measure(c.run, { roundNs: ROUND_NS, rounds: ROUNDS, clock: CLOCK });
     results.set(c.name, r);
     progress(`${fmt(r.median)} ns/op\n`);
   } catch (e) {
@@ -461,6 +507,17 @@ for (const [i, c] of selected.entries()) {
     notes.push(`${c.name} failed: ${e?.stack ?? e}`);
     console.error(`[bench] ${c.name} failed:`, e);
   }
+}
+
+/** For cases that time themselves (`run()` returns `{ ops, ns }`): `rounds` calls, min/median/max ns per op. */
+function measureRuns(run, rounds) {
+  const per = [];
+  for (let i = 0; i < rounds; i++) {
+    const { ops, ns } = run();
+    per.push(ns / ops);
+  }
+  const sorted = [...per].sort((a, b) => a - b);
+  return { n: rounds, rounds: per, min: sorted[0], median: sorted[sorted.length >> 1], max: sorted[sorted.length - 1] };
 }
 
 // Native reference (C), run as a child process.
@@ -532,7 +589,7 @@ for (const c of selected) {
   const t = c.target?.(r, results);
   if (t)
     targets.push(
-      `| ${c.name} | ${t.goal} | ${fmt(r.median)} ns${thr ? ` (${thr})` : ''} | ${t.met === undefined ? 'not measured' : t.met ? 'met' : '**missed**'} |`,
+      `| ${c.name} | ${t.goal} | ${fmt(r.median)} ns${c.unit ? ` (${fmtOps(r.median)} ${c.unit}s/s)` : thr ? ` (${thr})` : ''} | ${t.met === undefined ? 'not measured' : t.met ? 'met' : '**missed**'} |`,
     );
 }
 for (const [k, v] of results) {
@@ -564,7 +621,7 @@ const header = [
   `- machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${os.platform()} ${os.release()} (${os.arch()})`,
   `- Node ${process.version} (V8 ${process.versions.v8}), run with --expose-gc: ${typeof globalThis.gc === 'function'}`,
   `- date: ${new Date().toISOString()}`,
-  `- method: ${ROUNDS} rounds per case, each a batch of N operations sized to ~${ROUND_NS / 1e6} ms, GC before each round; ns/op median (min – max over rounds); total ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  `- method: ${ROUNDS} rounds per case, each a batch of N operations sized to ~${ROUND_NS / 1e6} ms of ${CLOCK === 'cpu' ? 'CPU time (process.cpuUsage: the cores are shared with other work, and elapsed time would count the time spent waiting for one)' : 'elapsed time'}, GC before each round; ns/op median (min – max over rounds); total ${((Date.now() - started) / 1000).toFixed(0)} s`,
   `- packet: fixtures/captures/vxlan.pcap, the first Ethernet/IPv4/UDP/VXLAN/Ethernet/IPv4/UDP/raw frame (${PKT.length} bytes; decodeStack path \`${path}\`)`,
   '',
 ];

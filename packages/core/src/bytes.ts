@@ -89,26 +89,46 @@ for (let i = 0; i < 256; i++) {
 }
 let latin1: TextDecoder | undefined;
 
-/** Lower-case hex without separators (`""` for an empty range), as the JSON contract writes opaque bytes. */
+/** Character codes of the hex digits. */
+const DIGIT: number[] = [];
+for (let i = 0; i < 16; i++) DIGIT.push('0123456789abcdef'.charCodeAt(i));
+/** Per byte count up to 48, a reused array of that many pairs of character codes (for one `fromCharCode` call). */
+const CODE_ARRAYS: number[][] = [];
+for (let n = 0; n <= 48; n++) CODE_ARRAYS.push(new Array<number>(2 * n).fill(48));
+
+/**
+ * Lower-case hex without separators (`""` for an empty range), as the JSON contract writes opaque bytes.
+ * The result is a flat string (not a rope of pieces), so reading it back character by character is fast.
+ */
 export function toHex(b: Uint8Array, start = 0, end = b.length): string {
-  if (end - start > 48) {
-    // Long ranges: fill ASCII bytes and decode once (linear; string concatenation is slow here).
-    const n = end - start;
-    const out = new Uint16Array(n);
-    for (let i = 0; i < n; i++) out[i] = HEX_CODES[b[start + i]!]!;
-    latin1 ??= new TextDecoder('latin1');
-    const bytes = new Uint8Array(out.buffer);
-    if (LITTLE_ENDIAN) return latin1.decode(bytes);
-    for (let i = 0; i < bytes.length; i += 2) {
-      const t = bytes[i]!;
-      bytes[i] = bytes[i + 1]!;
-      bytes[i + 1] = t;
-    }
-    return latin1.decode(bytes);
+  const n = end - start;
+  if (n <= 6) {
+    // Up to 12 characters: V8 copies short concatenations into flat strings anyway.
+    let s = '';
+    for (let i = start; i < end; i++) s += HEX[b[i]!]!;
+    return s;
   }
-  let s = '';
-  for (let i = start; i < end; i++) s += HEX[b[i]!]!;
-  return s;
+  if (n <= 48) {
+    const codes = CODE_ARRAYS[n]!;
+    for (let i = 0; i < n; i++) {
+      const v = b[start + i]!;
+      codes[2 * i] = DIGIT[v >>> 4]!;
+      codes[2 * i + 1] = DIGIT[v & 15]!;
+    }
+    return String.fromCharCode.apply(null, codes);
+  }
+  // Long ranges: fill ASCII bytes and decode once (linear; string concatenation is slow here).
+  const out = new Uint16Array(n);
+  for (let i = 0; i < n; i++) out[i] = HEX_CODES[b[start + i]!]!;
+  latin1 ??= new TextDecoder('latin1');
+  const bytes = new Uint8Array(out.buffer);
+  if (LITTLE_ENDIAN) return latin1.decode(bytes);
+  for (let i = 0; i < bytes.length; i += 2) {
+    const t = bytes[i]!;
+    bytes[i] = bytes[i + 1]!;
+    bytes[i + 1] = t;
+  }
+  return latin1.decode(bytes);
 }
 
 /** True when `s` is an even-length string of hex digits. */

@@ -8,20 +8,45 @@
  * padded with zero). The result can exceed 16 bits; fold with {@link foldChecksum}.
  */
 export function sumWords(b: Uint8Array, start: number, end: number, acc = 0): number {
+  const even = end - ((end - start) & 1);
+  // Long ranges read 32-bit words; short ones (headers, small datagrams) stay in this small, inlinable loop.
+  if (even - start >= 128) return sumWordsLong(b, start, end, acc);
   let sum = acc;
   let i = start;
-  const even = end - ((end - start) & 1);
-  if (even - start >= 128) {
-    // Long ranges: 32-bit big-endian words through a DataView (unaligned reads are fine). A 32-bit word is
-    // congruent to the sum of its two halves modulo 0xffff, so the folded result is the same.
-    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    for (; i + 16 <= even; i += 16) sum += dv.getUint32(i) + dv.getUint32(i + 4) + dv.getUint32(i + 8) + dv.getUint32(i + 12);
-    for (; i + 4 <= even; i += 4) sum += dv.getUint32(i);
-  }
   // Unrolled by 4 words; sums of up to 2^16 words fit in a double exactly.
   for (; i + 8 <= even; i += 8) {
     sum += ((b[i]! << 8) | b[i + 1]!) + ((b[i + 2]! << 8) | b[i + 3]!) + ((b[i + 4]! << 8) | b[i + 5]!) + ((b[i + 6]! << 8) | b[i + 7]!);
   }
+  for (; i < even; i += 2) sum += (b[i]! << 8) | b[i + 1]!;
+  if (i < end) sum += b[i]! << 8;
+  return sum;
+}
+
+/** The DataView of the last buffer summed (a new DataView costs more than summing a short range). */
+let lastBuffer: ArrayBufferLike | undefined;
+let lastView: DataView | undefined;
+
+function sumWordsLong(b: Uint8Array, start: number, end: number, acc: number): number {
+  let sum = acc;
+  const even = end - ((end - start) & 1);
+  // 32-bit big-endian words through a DataView (unaligned reads are fine). A 32-bit word is congruent to the
+  // sum of its two halves modulo 0xffff, so the folded result is the same.
+  const buffer = b.buffer;
+  let dv = lastView;
+  if (buffer !== lastBuffer || dv === undefined) {
+    dv = new DataView(buffer);
+    lastBuffer = buffer;
+    lastView = dv;
+  }
+  const base = b.byteOffset;
+  let i = start;
+  // A resizable buffer may have shrunk under the cached view: fall back to bytes for what it cannot reach.
+  const stop = Math.min(even, dv.byteLength - base);
+  for (; i + 16 <= stop; i += 16) {
+    const o = base + i;
+    sum += dv.getUint32(o) + dv.getUint32(o + 4) + dv.getUint32(o + 8) + dv.getUint32(o + 12);
+  }
+  for (; i + 4 <= stop; i += 4) sum += dv.getUint32(base + i);
   for (; i < even; i += 2) sum += (b[i]! << 8) | b[i + 1]!;
   if (i < end) sum += b[i]! << 8;
   return sum;

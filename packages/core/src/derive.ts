@@ -2,9 +2,6 @@
 import { EncodeError } from './errors.js';
 import type { EncodeContext, LayerObject, TableName } from './layer.js';
 
-/** Layers that carry no protocol of their own: nothing announces them. */
-const UNANNOUNCED = new Set(['raw', 'padding']);
-
 /** The layer after the current one, if any. */
 export function nextLayer(ctx: EncodeContext | undefined): LayerObject | undefined {
   return ctx ? ctx.layers[ctx.index + 1] : undefined;
@@ -17,13 +14,16 @@ export function nextLayer(ctx: EncodeContext | undefined): LayerObject | undefin
  */
 export function nextValue(ctx: EncodeContext | undefined, table: TableName, layer: string, field: string, none: number): number {
   const next = nextLayer(ctx);
-  if (!ctx || !next || UNANNOUNCED.has(next.layer)) return none;
-  const v = ctx.registry.valueFor(table, next.layer);
+  if (!ctx || !next) return none;
+  const nextId = next.layer;
+  // `raw` and `padding` carry no protocol of their own: nothing announces them.
+  if (nextId === 'raw' || nextId === 'padding') return none;
+  const v = ctx.registry.valueFor(table, nextId);
   if (v === undefined)
     throw new EncodeError({
       layer,
       field,
-      message: `no '${table}' value announces the next layer '${next.layer}'; give ${field} explicitly or bind one in the registry`,
+      message: `no '${table}' value announces the next layer '${nextId}'; give ${field} explicitly or bind one in the registry`,
     });
   return v;
 }

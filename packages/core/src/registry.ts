@@ -25,6 +25,11 @@ export class Registry {
   private readonly codecs = new Map<string, AnyCodec>();
   private readonly tables = new Map<string, Map<number, string>>();
   private readonly preferred = new Map<string, Map<string, number>>();
+  /** Per table, the codecs by value in a dense array (built on first lookup; `null` when a value does not fit one). */
+  private dense = new Map<string, Array<AnyCodec | undefined> | null>();
+  private lastTable: string | undefined;
+  private lastDense: Array<AnyCodec | undefined> | null = null;
+  private rev = 0;
   mplsPayload: MplsPayloadPolicy;
   mplsControlWord: boolean;
 
@@ -38,6 +43,7 @@ export class Registry {
   add(codec: AnyCodec): this {
     if (this.codecs.has(codec.id)) throw new RegistryError(`duplicate layer id '${codec.id}'`);
     this.codecs.set(codec.id, codec);
+    this.changed();
     for (const b of codec.binds) this.bind(b.table, b.value, codec.id);
     return this;
   }
@@ -45,6 +51,7 @@ export class Registry {
   /** Replaces the codec for an existing id (keeps its bindings). */
   replace(codec: AnyCodec): this {
     this.codecs.set(codec.id, codec);
+    this.changed();
     return this;
   }
 
@@ -67,6 +74,7 @@ export class Registry {
       this.preferred.set(table, p);
     }
     if (prefer || !p.has(id)) p.set(id, value);
+    this.changed();
     return this;
   }
 
@@ -79,13 +87,57 @@ export class Registry {
       p.delete(id);
       for (const [v, other] of this.tables.get(table) ?? []) if (other === id) p.set(id, v);
     }
+    this.changed();
     return this;
+  }
+
+  /**
+   * A number that changes whenever codecs or bindings change (`add`, `replace`, `bind`, `unbind`), so that
+   * caches built from this registry (the stack engine's dispatch tables) know when to rebuild.
+   */
+  get revision(): number {
+    return this.rev;
+  }
+
+  private changed(): void {
+    this.rev++;
+    this.dense = new Map();
+    this.lastTable = undefined;
+    this.lastDense = null;
   }
 
   /** The codec bound to `table[value]`, if any. */
   lookup(table: TableName, value: number): AnyCodec | undefined {
+    let d: Array<AnyCodec | undefined> | null | undefined;
+    if (table === this.lastTable) d = this.lastDense;
+    else {
+      d = this.dense.get(table);
+      if (d === undefined) d = this.buildDense(table);
+      this.lastTable = table;
+      this.lastDense = d;
+    }
+    if (d !== null) return value >= 0 && value < d.length ? d[value] : undefined;
     const id = this.tables.get(table)?.get(value);
     return id === undefined ? undefined : this.codecs.get(id);
+  }
+
+  /** The dense form of a table when every value is an integer in 0..65535 (Ethertypes, IP protocols, ports), else `null`. */
+  private buildDense(table: string): Array<AnyCodec | undefined> | null {
+    const t = this.tables.get(table);
+    let max = -1;
+    let dense = true;
+    for (const v of t?.keys() ?? []) {
+      if (Number.isInteger(v) && v >= 0 && v < 65536) max = Math.max(max, v);
+      else dense = false;
+    }
+    let d: Array<AnyCodec | undefined> | null = null;
+    if (dense) {
+      d = [];
+      for (let i = 0; i <= max; i++) d.push(undefined);
+      if (t) for (const [v, id] of t) d[v] = this.codecs.get(id);
+    }
+    this.dense.set(table, d);
+    return d;
   }
 
   /** The codec a `NextRef` points at, if any. */
@@ -124,6 +176,7 @@ export class Registry {
     for (const [id, c] of this.codecs) r.codecs.set(id, c);
     for (const [t, m] of this.tables) r.tables.set(t, new Map(m));
     for (const [t, m] of this.preferred) r.preferred.set(t, new Map(m));
+    r.changed();
     return r;
   }
 }

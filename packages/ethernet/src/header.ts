@@ -24,15 +24,15 @@ import {
   checkLength,
   checkUint,
   EncodeError,
-  isMac,
   type EncodeContext,
   type LayerInput,
   macToString,
+  macValue,
   nextLayer,
   nextValue,
   readU16BE,
   uintOr,
-  writeMac,
+  writeMacValue,
   writeU16BE,
 } from '@wirestack/core';
 import { ETHERNET_HEADER_LEN, ETHERTYPE_NONE, EthernetField, VLAN_HEADER_LEN, VlanField } from './constants.js';
@@ -90,12 +90,12 @@ function deriveEtherType(layer: string, ctx: EncodeContext | undefined): number 
  */
 export function encodeEthernet(h: LayerInput<EthernetHeader>, buf: Uint8Array, offset = 0, ctx?: EncodeContext): number {
   const etherType = h.etherType === undefined ? deriveEtherType('ethernet', ctx) : checkUint('ethernet', 'etherType', h.etherType, 16);
-  const dst = h.dst ?? '00:00:00:00:00:00';
-  const src = h.src ?? '00:00:00:00:00:00';
-  if (!isMac(dst)) throw new EncodeError({ layer: 'ethernet', field: 'dst', value: dst, message: 'not a MAC address' });
-  if (!isMac(src)) throw new EncodeError({ layer: 'ethernet', field: 'src', value: src, message: 'not a MAC address' });
-  writeMac(dst, buf, offset + EthernetField.DST, 'ethernet', 'dst');
-  writeMac(src, buf, offset + EthernetField.SRC, 'ethernet', 'src');
+  const dst = h.dst == null ? 0 : macValue(h.dst);
+  if (dst < 0) throw new EncodeError({ layer: 'ethernet', field: 'dst', value: h.dst, message: 'not a MAC address' });
+  const src = h.src == null ? 0 : macValue(h.src);
+  if (src < 0) throw new EncodeError({ layer: 'ethernet', field: 'src', value: h.src, message: 'not a MAC address' });
+  writeMacValue(dst, buf, offset + EthernetField.DST);
+  writeMacValue(src, buf, offset + EthernetField.SRC);
   writeU16BE(buf, offset + EthernetField.ETHER_TYPE, etherType);
   return ETHERNET_HEADER_LEN;
 }

@@ -24,9 +24,37 @@ export function parseIpv4(text: string): Uint8Array {
   return Uint8Array.of(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
 }
 
+/** A small direct-mapped cache of dotted quads by address; every slot starts as `0.0.0.0`, correct in any slot. */
+const CACHE = 1024;
+const cacheKey = new Int32Array(CACHE);
+const cacheText: string[] = new Array<string>(CACHE).fill('0.0.0.0');
+
 /** Formats the 4 bytes at `off` as a dotted quad (the caller has checked the length). */
 export function formatIpv4(buf: Uint8Array, off = 0): string {
-  return `${buf[off]!}.${buf[off + 1]!}.${buf[off + 2]!}.${buf[off + 3]!}`;
+  if (!(off >= 0 && off + 4 <= buf.length)) return `${buf[off]!}.${buf[off + 1]!}.${buf[off + 2]!}.${buf[off + 3]!}`;
+  const v = (buf[off]! << 24) | (buf[off + 1]! << 16) | (buf[off + 2]! << 8) | buf[off + 3]!;
+  const k = (v ^ (v >>> 10) ^ (v >>> 20)) & (CACHE - 1);
+  if (cacheKey[k] === v) return cacheText[k]!;
+  const s = dottedQuad(buf, off);
+  cacheKey[k] = v;
+  cacheText[k] = s;
+  return s;
+}
+
+const quadCodes: number[] = [];
+
+/** The dotted quad of 4 present bytes as one flat string (one `fromCharCode` call: fast to read back, unlike a rope). */
+function dottedQuad(buf: Uint8Array, off: number): string {
+  const codes = quadCodes;
+  codes.length = 0;
+  for (let i = 0; i < 4; i++) {
+    const v = buf[off + i]!;
+    if (i > 0) codes.push(46);
+    if (v >= 100) codes.push(48 + ((v / 100) | 0), 48 + (((v / 10) | 0) % 10), 48 + (v % 10));
+    else if (v >= 10) codes.push(48 + ((v / 10) | 0), 48 + (v % 10));
+    else codes.push(48 + v);
+  }
+  return String.fromCharCode.apply(null, codes);
 }
 
 /**

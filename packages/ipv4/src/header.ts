@@ -206,8 +206,10 @@ export function encodeIpv4(h: LayerInput<Ipv4Header>, buf: Uint8Array, offset = 
   writeU16BE(buf, offset + Ipv4Field.CHECKSUM, checksum);
   writeU32BE(buf, offset + Ipv4Field.SRC, src);
   writeU32BE(buf, offset + Ipv4Field.DST, dst);
-  const w = writeHex(options, buf, offset + Ipv4Field.OPTIONS);
-  buf.fill(0, offset + Ipv4Field.OPTIONS + w, offset + IPV4_HEADER_LEN + optLen);
+  if (optLen > 0) {
+    const w = writeHex(options, buf, offset + Ipv4Field.OPTIONS);
+    buf.fill(0, offset + Ipv4Field.OPTIONS + w, offset + IPV4_HEADER_LEN + optLen);
+  }
   return IPV4_HEADER_LEN + optLen;
 }
 

@@ -422,7 +422,8 @@ async function terminate(
     if (!t?.esp) return drop('unknown-sa', `no security association for SPI 0x${spi.toString(16)} from ${outer.src}`);
     try {
       const opened = await t.esp.inbound.open(payload);
-      if (opened.dummy) return drop('esp-dummy', `ESP SPI 0x${spi.toString(16)} #${opened.sequence}: a dummy (traffic flow confidentiality) packet`);
+      if (opened.dummy)
+        return drop('esp-dummy', `ESP SPI 0x${spi.toString(16)} #${opened.sequence}: a dummy (traffic flow confidentiality) packet`);
       return terminate(node, opened.nextHeader, opened.payload, outer, packet, t);
     } catch (e) {
       if (e instanceof EspError) {

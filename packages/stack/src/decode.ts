@@ -1,9 +1,13 @@
 /**
  * `decodeStack`: decodes a whole packet by following the registry's dispatch tables, outermost first.
  * It never throws on bad bytes: it stops at the broken layer, records the issue and keeps the rest as `raw`.
+ *
+ * Hot path notes: the registry is compiled once per revision into a plan (`plan.ts`: codec facts in one
+ * monomorphic record per codec, the `ethertype`/`ip.proto`/`udp.port` tables as typed arrays of codec
+ * indexes), spans and datagram bounds go to a reused scratch buffer, and the per-layer checksum context is one
+ * reused object, so a packet allocates its layer objects, its result and little else.
  */
 import {
-  type AnyCodec,
   DecodeError,
   type DecodeContext,
   type IssueCode,
@@ -11,9 +15,11 @@ import {
   type NetworkRef,
   type Registry,
   toHex,
+  type VerifyContext,
 } from '@wirestack/core';
-import { DecodedPacket, type Issue, type LayerSpan } from './packet.js';
 import { fallbackRegistry } from './fallback.js';
+import { DecodedPacket, type Issue } from './packet.js';
+import { type CodecInfo, planOf } from './plan.js';
 
 /** Options of {@link decodeStack}. */
 export interface DecodeStackOptions {
@@ -27,6 +33,12 @@ export interface DecodeStackOptions {
   maxDepth?: number;
   /** Per-packet limits on particular headers (defaults in {@link DEFAULT_LIMITS}); beyond them a `too-deep` issue. */
   limits?: Partial<DecodeLimits>;
+  /**
+   * Build the hex text of opaque bytes: the `data` of `raw` and `padding` layers and the `trailer` (default
+   * true). With `false` they are `''` (the trailer stays `undefined` when there is none), and their sizes come
+   * from `layerLength(i)` and `trailerLength`: for summaries of large captures, which only need sizes.
+   */
+  opaqueHex?: boolean;
 }
 
 /** Per-packet limits that bound work on hostile input. */
@@ -41,15 +53,6 @@ export interface DecodeLimits {
 
 /** Default per-packet limits. */
 export const DEFAULT_LIMITS: Readonly<DecodeLimits> = { ipv6ExtensionHeaders: 8, mplsLabels: 16, greHeaders: 8 };
-
-const LIMIT_OF: Record<string, keyof DecodeLimits> = {
-  'ipv6-hop-by-hop': 'ipv6ExtensionHeaders',
-  'ipv6-routing': 'ipv6ExtensionHeaders',
-  'ipv6-fragment': 'ipv6ExtensionHeaders',
-  'ipv6-destination-options': 'ipv6ExtensionHeaders',
-  mpls: 'mplsLabels',
-  gre: 'greHeaders',
-};
 
 /** Default nesting limit. */
 export const DEFAULT_MAX_DEPTH = 32;
@@ -69,109 +72,156 @@ class Ctx implements DecodeContext {
   }
 }
 
-interface Bound {
-  /** End of the datagram this layer declares (clamped to what encloses it). */
-  end: number;
-  /** End of what encloses it. */
-  parentEnd: number;
+/** The checksum context handed to `verify` (codecs read it during the call and keep nothing). */
+class Verify implements VerifyContext {
+  headerLength = 0;
+  end = 0;
+  network: NetworkRef | undefined = undefined;
 }
+
+/** Per-call working space, reused between calls (a nested call, from inside a codec, gets its own). */
+class Scratch {
+  /** Per layer: offset, length (a plain array of small integers: copying it out is cheaper than a typed array's). */
+  spans: number[] = [];
+  /** Per datagram-bounding layer: its end, the end of what encloses it. */
+  bounds: number[] = [];
+  readonly verify = new Verify();
+}
+
+let freeScratch: Scratch | undefined = new Scratch();
+/**
+ * The last context and packet built, kept until the next call. V8 drops the hidden class of class instances
+ * at a full GC when no instance is alive, and throws away the optimized code built for it: without these
+ * two references, a full GC every 100 000 packets made decodeStack several times slower.
+ */
+const kept: { ctx: Ctx | undefined; packet: DecodedPacket | undefined } = { ctx: undefined, packet: undefined };
 
 /** Decodes `bytes` into layers, issues, padding and trailer. */
 export function decodeStack(bytes: Uint8Array, options: DecodeStackOptions = {}): DecodedPacket {
   const registry = options.registry ?? fallbackRegistry();
   const verify = options.verifyChecksums ?? true;
+  const hex = options.opaqueHex !== false;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
-  const limits: DecodeLimits = options.limits ? { ...DEFAULT_LIMITS, ...options.limits } : DEFAULT_LIMITS;
-  const counts: Record<keyof DecodeLimits, number> = { ipv6ExtensionHeaders: 0, mplsLabels: 0, greHeaders: 0 };
+  const limits: Readonly<DecodeLimits> = options.limits ? { ...DEFAULT_LIMITS, ...options.limits } : DEFAULT_LIMITS;
+  const plan = planOf(registry);
+  const scratch = freeScratch ?? new Scratch();
+  freeScratch = undefined;
+  const spans = scratch.spans;
+  const bounds = scratch.bounds;
+  const vctx = scratch.verify;
+  let nSpans = 0;
+  let nBounds = 0;
+  let nExt = 0;
+  let nMpls = 0;
+  let nGre = 0;
   const ctx = new Ctx(registry, bytes);
-  const spans: LayerSpan[] = [];
-  const bounds: Bound[] = [];
+  const layers = ctx.layers;
   let offset = 0;
   let limit = bytes.length;
   let network: NetworkRef | undefined;
   const firstId = options.first ?? 'ethernet';
   // `padding` only ever ends a stack; asked to start with it, decode the bytes as `raw`.
-  let codec: AnyCodec | undefined = registry.get(firstId === 'padding' ? 'raw' : firstId);
-  if (!codec) {
+  const firstCodec = registry.get(firstId === 'padding' ? 'raw' : firstId);
+  let info: CodecInfo | undefined = firstCodec === undefined ? undefined : plan.info(firstCodec);
+  if (!info) {
     ctx.current = 0;
     ctx.issue('unsupported', `no codec for first layer '${firstId}'`, 0);
   }
-  while (codec) {
-    ctx.current = ctx.layers.length;
-    if (ctx.layers.length >= maxDepth) {
+  while (info !== undefined) {
+    const codec = info.codec;
+    ctx.current = layers.length;
+    if (layers.length >= maxDepth) {
       ctx.issue('too-deep', `more than ${maxDepth} layers; the rest is kept as raw`, offset);
       break;
     }
-    const limited = LIMIT_OF[codec.id];
-    if (limited !== undefined && ++counts[limited] > limits[limited]) {
-      ctx.issue('too-deep', `more than ${limits[limited]} ${limited} in one packet; the rest is kept as raw`, offset);
-      break;
+    const lc = info.limitClass;
+    if (lc !== 0) {
+      const name = info.limitName as keyof DecodeLimits;
+      const n = lc === 1 ? ++nExt : lc === 2 ? ++nMpls : ++nGre;
+      if (n > limits[name]) {
+        ctx.issue('too-deep', `more than ${limits[name]} ${name} in one packet; the rest is kept as raw`, offset);
+        break;
+      }
     }
     let h: LayerObject;
     let hl: number;
     try {
-      h = codec.decode(bytes, offset, limit, ctx);
-      hl = codec.headerLength(h);
+      h = info.decode.call(codec, bytes, offset, limit, ctx);
+      hl = info.headerLength.call(codec, h);
     } catch (e) {
       if (!(e instanceof DecodeError)) throw e;
-      ctx.issues.push({ layerIndex: ctx.layers.length, offset: e.offset, code: e.code, message: `${codec.id}: ${e.message}` });
+      ctx.issues.push({ layerIndex: layers.length, offset: e.offset, code: e.code, message: `${info.id}: ${e.message}` });
       break;
     }
-    ctx.layers.push(h);
-    spans.push({ offset, length: hl });
+    layers.push(h);
+    spans[nSpans++] = offset;
+    spans[nSpans++] = hl;
     let cut = false;
     let broken = false;
-    if (codec.datagramLength) {
-      const declared = codec.datagramLength(h);
+    if (info.bounds) {
+      const declared = info.datagramLength.call(codec, h);
       let end = limit;
       if (declared !== undefined) {
         if (declared < hl) {
           // A datagram shorter than its own header is broken: stop here and keep the payload as raw.
           broken = true;
-          ctx.issue('bad-length', `${codec.id} declares ${declared} bytes, less than its ${hl}-byte header`, offset);
+          ctx.issue('bad-length', `${info.id} declares ${declared} bytes, less than its ${hl}-byte header`, offset);
         } else if (offset + declared > limit) {
           cut = true;
-          ctx.issue('truncated', `${codec.id} datagram cut short: ${limit - offset} of ${declared} bytes present`, offset);
+          ctx.issue('truncated', `${info.id} datagram cut short: ${limit - offset} of ${declared} bytes present`, offset);
         } else end = offset + declared;
       }
-      bounds.push({ end, parentEnd: limit });
+      bounds[nBounds++] = end;
+      bounds[nBounds++] = limit;
       limit = end;
     }
-    if (verify && codec.verify && !cut) {
-      if (!codec.verify(h, bytes, offset, { headerLength: hl, end: limit, network }))
-        ctx.issue('bad-checksum', `${codec.id} checksum does not match`, offset);
+    if (verify && info.verifies && !cut) {
+      vctx.headerLength = hl;
+      vctx.end = limit;
+      vctx.network = network;
+      if (!info.verify.call(codec, h, bytes, offset, vctx)) ctx.issue('bad-checksum', `${info.id} checksum does not match`, offset);
     }
-    if (codec.network) network = { layer: codec.id, offset };
+    if (info.network) network = { layer: info.id, offset };
     offset += hl;
     ctx.payloadOffset = offset;
     ctx.end = limit;
     if (broken) break;
-    const ref = codec.next(h, ctx);
+    const ref = info.next.call(codec, h, ctx);
     if (!ref) break;
-    codec = registry.resolve(ref);
-    if (codec && offset >= limit) {
+    info = plan.resolve(ref);
+    if (info !== undefined && offset >= limit) {
       // Nothing left for the next layer: an empty payload is not an error for a layer that may be empty.
-      if (codec.minLength > 0) {
-        ctx.current = ctx.layers.length;
-        ctx.issue('truncated', `${codec.id} announced but no bytes remain`, offset);
+      if (info.minLength > 0) {
+        ctx.current = layers.length;
+        ctx.issue('truncated', `${info.id} announced but no bytes remain`, offset);
       }
       break;
     }
   }
-  const layers = ctx.layers;
   if (offset < limit) {
-    layers.push({ layer: 'raw', data: toHex(bytes, offset, limit) });
-    spans.push({ offset, length: limit - offset });
+    layers.push({ layer: 'raw', data: hex ? toHex(bytes, offset, limit) : '' });
+    spans[nSpans++] = offset;
+    spans[nSpans++] = limit - offset;
   }
-  // Padding of inner datagrams (innermost first), then the trailer after the outermost one.
-  const pads: Array<{ start: number; end: number }> = [];
-  for (let i = bounds.length - 1; i >= 1; i--) pads.push({ start: bounds[i]!.end, end: bounds[i]!.parentEnd });
-  while (pads.length && pads[pads.length - 1]!.start === pads[pads.length - 1]!.end) pads.pop();
-  for (const p of pads) {
-    layers.push({ layer: 'padding', data: toHex(bytes, p.start, p.end) });
-    spans.push({ offset: p.start, length: p.end - p.start });
+  // Padding of inner datagrams (innermost first), then the trailer after the outermost one. Bound i is at
+  // bounds[2i] (its end) and bounds[2i + 1] (the end of what encloses it); empty pads at the outer end are dropped.
+  const nb = nBounds >>> 1;
+  let lastPad = 1;
+  while (lastPad < nb && bounds[2 * lastPad] === bounds[2 * lastPad + 1]) lastPad++;
+  for (let i = nb - 1; i >= lastPad; i--) {
+    const start = bounds[2 * i]!;
+    const end = bounds[2 * i + 1]!;
+    layers.push({ layer: 'padding', data: hex ? toHex(bytes, start, end) : '' });
+    spans[nSpans++] = start;
+    spans[nSpans++] = end - start;
   }
-  const outerEnd = bounds.length ? bounds[0]!.end : bytes.length;
-  const trailer = outerEnd < bytes.length ? toHex(bytes, outerEnd, bytes.length) : undefined;
-  return new DecodedPacket(layers, spans, ctx.issues, trailer, bytes);
+  const outerEnd = nb > 0 ? bounds[0]! : bytes.length;
+  const trailer = outerEnd < bytes.length ? (hex ? toHex(bytes, outerEnd, bytes.length) : '') : undefined;
+  const packed = spans.slice(0, nSpans);
+  vctx.network = undefined;
+  freeScratch = scratch;
+  const pkt = new DecodedPacket(layers, packed, ctx.issues, trailer, bytes, bytes.length - outerEnd);
+  kept.ctx = ctx;
+  kept.packet = pkt;
+  return pkt;
 }

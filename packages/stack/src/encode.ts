@@ -5,19 +5,23 @@
  * outer to inner with defaults and next-protocol fields derived; pass 3 walks inner to outer and fills the
  * lengths and checksums that were left out, so each sees its finished payload (gopacket's serialize order).
  * A value that is given is written as given.
+ *
+ * Hot path notes: the per-layer working arrays live in a scratch object reused between calls, and one
+ * context object per call serves every layer (codecs read it during their call and keep nothing).
  */
 import {
-  type AnyCodec,
   EncodeError,
-  type EncodeContext,
   type FinishContext,
   fromHex,
   isHex,
   type LayerObject,
   type NetworkRef,
   type Registry,
+  writeHex,
 } from '@wirestack/core';
 import { fallbackRegistry } from './fallback.js';
+import { type CodecInfo, type Plan, planOf } from './plan.js';
+import { raw } from './raw.js';
 
 /** Options of {@link encodeStack}. */
 export interface EncodeStackOptions {
@@ -25,123 +29,216 @@ export interface EncodeStackOptions {
   registry?: Registry;
   /** Bytes after the outermost datagram (Ethernet padding, FCS), hex or bytes. */
   trailer?: string | Uint8Array | undefined;
-  /** Write into this buffer at `offset` instead of allocating (it must be large enough: see {@link stackEncodingLength}). */
+  /**
+   * Write into this buffer at `offset` instead of allocating (it must be large enough: see {@link stackEncodingLength}).
+   * Without it, packets up to 2 KiB come as views into a shared, pooled `ArrayBuffer` (see `allocate` in encode.ts):
+   * use the bytes as they are, or `slice()` them for an `ArrayBuffer` of their own.
+   */
   into?: Uint8Array;
   offset?: number;
 }
 
-interface Plan {
-  codecs: AnyCodec[];
-  lengths: number[];
+const EMPTY = new Uint8Array(0);
+
+function toBytes(v: string | Uint8Array | undefined, what: string): Uint8Array {
+  if (v === undefined) return EMPTY;
+  if (typeof v !== 'string') return v;
+  if (!isHex(v)) throw new EncodeError({ layer: what, field: 'data', value: v, message: 'must be hex of even length' });
+  return v.length === 0 ? EMPTY : fromHex(v);
+}
+
+/**
+ * Output buffers: each result owns its `ArrayBuffer`, so it can be transferred to a worker or kept without
+ * keeping anything else alive. (A shared slab saved ~200 ns per call, but transferring one result's buffer
+ * would have detached every other result in the same slab.) For allocation-free encoding, pass `into`.
+ */
+function allocate(n: number): Uint8Array {
+  return new Uint8Array(n);
+}
+
+/** The context handed to `encode` and `finish` (one per call, re-pointed at each layer). */
+class Ctx implements FinishContext {
+  index = 0;
+  headerLength = 0;
+  end = 0;
+  network: NetworkRef | undefined = undefined;
+  constructor(
+    readonly registry: Registry,
+    readonly layers: readonly LayerObject[],
+  ) {}
+}
+
+/**
+ * The last context built, kept until the next call: V8 drops the hidden class of class instances at a full
+ * GC when no instance is alive, and throws away the optimized code built for it.
+ */
+const kept: { ctx: Ctx | undefined } = { ctx: undefined };
+
+/** Per-call working arrays, reused between calls (a nested call, from inside a codec, gets its own). */
+class Scratch {
+  /** The plan `codecs` were resolved with, and the layer name each was resolved for (a stack of the same shape as the last one skips the lookups). */
+  plan: Plan | undefined;
+  names: string[] = [];
+  codecs: CodecInfo[] = [];
+  lengths: number[] = [];
+  offsets: number[] = [];
+  ends: number[] = [];
+  nets: Array<NetworkRef | undefined> = [];
+  bounded: number[] = [];
+  paddings: Uint8Array[] = [];
+}
+let freeScratch: Scratch | undefined = new Scratch();
+
+interface Sizes {
+  /** Layers without the trailing `padding` ones (the array itself when there are none). */
   body: readonly LayerObject[];
-  paddings: Uint8Array[];
+  n: number;
+  nPaddings: number;
   trailer: Uint8Array;
   total: number;
 }
 
-function toBytes(v: string | Uint8Array | undefined, what: string): Uint8Array {
-  if (v === undefined) return new Uint8Array(0);
-  if (typeof v !== 'string') return v;
-  if (!isHex(v)) throw new EncodeError({ layer: what, field: 'data', value: v, message: 'must be hex of even length' });
-  return fromHex(v);
-}
-
-function plan(layers: readonly LayerObject[], registry: Registry, trailerIn: string | Uint8Array | undefined): Plan {
+/** Validates the layers and fills `s.codecs`, `s.lengths`, `s.paddings`; returns the sizes. */
+function plan(layers: readonly LayerObject[], registry: Registry, trailerIn: string | Uint8Array | undefined, s: Scratch): Sizes {
   if (!Array.isArray(layers)) throw new EncodeError({ layer: 'stack', message: 'layers must be an array of layer objects' });
   let n = layers.length;
   while (n > 0 && layers[n - 1]?.layer === 'padding') n--;
-  const body = layers.slice(0, n);
-  const paddings = layers.slice(n).map((p) => toBytes(p.data as string | undefined, 'padding'));
-  const codecs: AnyCodec[] = [];
-  const lengths: number[] = [];
+  const body = n === layers.length ? layers : layers.slice(0, n);
   let total = 0;
-  for (let i = 0; i < body.length; i++) {
+  const nPaddings = layers.length - n;
+  for (let i = 0; i < nPaddings; i++) {
+    const p = toBytes(layers[n + i]!.data as string | undefined, 'padding');
+    s.paddings[i] = p;
+    total += p.length;
+  }
+  const codecs = s.codecs;
+  const lengths = s.lengths;
+  const compiled = planOf(registry);
+  const names = s.names;
+  if (s.plan !== compiled) {
+    s.plan = compiled;
+    names.length = 0;
+  }
+  for (let i = 0; i < n; i++) {
     const l = body[i];
     if (!l || typeof l !== 'object' || typeof l.layer !== 'string')
       throw new EncodeError({ layer: 'stack', message: `layer ${i} is not an object with a 'layer' name` });
     if (l.layer === 'padding') throw new EncodeError({ layer: 'padding', message: 'padding layers may only end a stack' });
-    const c = registry.get(l.layer);
-    if (!c) throw new EncodeError({ layer: l.layer, message: `unknown layer '${l.layer}' (not in the registry)` });
-    codecs.push(c);
-    const len = c.encodingLength(l);
-    lengths.push(len);
+    const name = l.layer;
+    let c: CodecInfo | undefined;
+    if (names[i] === name) c = codecs[i]!;
+    else {
+      c = compiled.get(name);
+      if (!c) throw new EncodeError({ layer: name, message: `unknown layer '${name}' (not in the registry)` });
+      codecs[i] = c;
+      names[i] = name;
+    }
+    const len = c.codec.encodingLength(l);
+    lengths[i] = len;
     total += len;
   }
-  for (const p of paddings) total += p.length;
   const trailer = toBytes(trailerIn, 'trailer');
   total += trailer.length;
-  return { codecs, lengths, body, paddings, trailer, total };
+  return { body, n, nPaddings, trailer, total };
 }
 
 /** Bytes `encodeStack` will produce for these layers (validates them too). */
 export function stackEncodingLength(layers: readonly LayerObject[], options: EncodeStackOptions = {}): number {
-  return plan(layers, options.registry ?? fallbackRegistry(), options.trailer).total;
+  return plan(layers, options.registry ?? fallbackRegistry(), options.trailer, new Scratch()).total;
 }
 
 /** Encodes a stack of contract layer objects into packet bytes. Throws `EncodeError` on values it cannot encode. */
 export function encodeStack(layers: readonly LayerObject[], options: EncodeStackOptions = {}): Uint8Array {
   const registry = options.registry ?? fallbackRegistry();
-  const p = plan(layers, registry, options.trailer);
+  const s = freeScratch ?? new Scratch();
+  freeScratch = undefined;
+  const out = encodeWith(layers, options, registry, s);
+  s.paddings.length = 0;
+  freeScratch = s;
+  return out;
+}
+
+function encodeWith(layers: readonly LayerObject[], options: EncodeStackOptions, registry: Registry, s: Scratch): Uint8Array {
+  const p = plan(layers, registry, options.trailer, s);
   const base = options.offset ?? 0;
+  const into = options.into;
   let buf: Uint8Array;
-  if (options.into) {
-    if (options.into.length < base + p.total)
+  if (into) {
+    if (into.length < base + p.total)
       throw new EncodeError({
         layer: 'stack',
-        message: `buffer too small: ${p.total} bytes needed at offset ${base}, ${options.into.length - base} available`,
+        message: `buffer too small: ${p.total} bytes needed at offset ${base}, ${into.length - base} available`,
       });
-    buf = options.into;
-  } else buf = new Uint8Array(p.total);
+    buf = into;
+  } else buf = allocate(p.total);
 
-  const n = p.body.length;
-  const offsets = new Array<number>(n);
+  const n = p.n;
+  const body = p.body;
+  const codecs = s.codecs;
+  const lengths = s.lengths;
+  const offsets = s.offsets;
+  const ctx = new Ctx(registry, body);
+  kept.ctx = ctx;
   let off = base;
   for (let i = 0; i < n; i++) {
     offsets[i] = off;
-    const ctx: EncodeContext = { registry, layers: p.body, index: i };
-    const w = p.codecs[i]!.encode(p.body[i]!, buf, off, ctx);
-    if (w !== p.lengths[i]) throw new EncodeError({ layer: p.body[i]!.layer, message: `wrote ${w} bytes, announced ${p.lengths[i]}` });
+    ctx.index = i;
+    const c = codecs[i]!;
+    const l = body[i]!;
+    // `raw` was validated by its encodingLength: write its hex straight away.
+    const w = c.codec === raw ? (l.data === undefined ? 0 : writeHex(l.data as string, buf, off)) : c.codec.encode(l, buf, off, ctx);
+    if (w !== lengths[i]) throw new EncodeError({ layer: l.layer, message: `wrote ${w} bytes, announced ${lengths[i]}` });
     off += w;
   }
   const bodyEnd = off;
-  for (const pad of p.paddings) {
+  const paddings = s.paddings;
+  for (let k = 0; k < p.nPaddings; k++) {
+    const pad = paddings[k]!;
     buf.set(pad, off);
     off += pad.length;
   }
-  buf.set(p.trailer, off);
+  if (p.trailer.length > 0) buf.set(p.trailer, off);
 
   // Datagram ends: the n-th padding closes the n-th datagram-bounding layer counted from the innermost.
-  const bounded: number[] = [];
-  for (let i = 0; i < n; i++) if (p.codecs[i]!.datagramLength) bounded.push(i);
-  if (p.paddings.length > bounded.length)
+  const bounded = s.bounded;
+  let nb = 0;
+  for (let i = 0; i < n; i++) if (codecs[i]!.bounds) bounded[nb++] = i;
+  if (p.nPaddings > nb)
     throw new EncodeError({
       layer: 'padding',
-      message: `${p.paddings.length} padding layers but only ${bounded.length} datagrams to close`,
+      message: `${p.nPaddings} padding layers but only ${nb} datagrams to close`,
     });
-  const endOf = new Map<number, number>();
+  // ends[i]: the end of the datagram of the nearest datagram-bounding layer at or before i (else the packet's end).
+  const ends = s.ends;
+  const nets = s.nets;
+  const packetEnd = base + p.total - p.trailer.length;
   let pos = bodyEnd;
   let k = 0;
-  for (let j = bounded.length - 1; j >= 0; j--) {
-    endOf.set(bounded[j]!, pos);
-    if (k < p.paddings.length) pos += p.paddings[k++]!.length;
+  for (let j = nb - 1; j >= 0; j--) {
+    ends[bounded[j]!] = pos;
+    if (k < p.nPaddings) pos += paddings[k++]!.length;
   }
-  const packetEnd = base + p.total - p.trailer.length;
-  const ends = new Array<number>(n);
-  const nets = new Array<NetworkRef | undefined>(n);
   let enclosing = packetEnd;
   let net: NetworkRef | undefined;
+  let b = 0;
   for (let i = 0; i < n; i++) {
-    const e = endOf.get(i);
-    if (e !== undefined) enclosing = e;
+    if (b < nb && bounded[b] === i) {
+      enclosing = ends[i]!;
+      b++;
+    }
     ends[i] = enclosing;
     nets[i] = net;
-    if (p.codecs[i]!.network) net = { layer: p.codecs[i]!.id, offset: offsets[i]! };
+    const c = codecs[i]!;
+    if (c.network) net = { layer: c.id, offset: offsets[i]! };
   }
   for (let i = n - 1; i >= 0; i--) {
-    const c = p.codecs[i]!;
-    if (!c.finish) continue;
-    const fctx: FinishContext = { registry, layers: p.body, index: i, headerLength: p.lengths[i]!, end: ends[i]!, network: nets[i] };
-    c.finish(p.body[i]!, buf, offsets[i]!, fctx);
+    const c = codecs[i]!;
+    if (!c.finishes) continue;
+    ctx.index = i;
+    ctx.headerLength = lengths[i]!;
+    ctx.end = ends[i]!;
+    ctx.network = nets[i];
+    (c.codec.finish as NonNullable<typeof c.codec.finish>)(body[i]!, buf, offsets[i]!, ctx);
   }
-  return options.into ? buf.subarray(base, base + p.total) : buf;
+  return into ? buf.subarray(base, base + p.total) : buf;
 }

@@ -68,7 +68,9 @@ const LIMIT_CLASS: Record<string, number> = {
 };
 
 /** Transport protocols whose first 4 bytes are ports (UDP, TCP, SCTP, UDP-Lite, DCCP), as `DecodedPacket.flowKey` reads them. */
-const PORT_PROTOCOLS = new Set([6, 17, 132, 136, 33]);
+function hasPortsAtStart(protocol: number): boolean {
+  return protocol === 6 || protocol === 17 || protocol === 132 || protocol === 136 || protocol === 33;
+}
 
 /** Options of {@link StackDecoder}. */
 export interface StackDecoderOptions {
@@ -148,6 +150,8 @@ export class StackDecoder {
   payloadEnd = 0;
   /** Why the walk stopped early: a `DecodeError` code (`truncated`, ...), `too-deep`, `unsupported`; `''` when it simply ran out of layers. */
   stopCode: IssueCode | '' = '';
+  /** Depth of the innermost IPv4/IPv6 header of the last `decode`, -1 when none (what `flow('inner')` reads). */
+  private innerIp = -1;
 
   private readonly first: string;
   private readonly maxDepth: number;
@@ -259,6 +263,7 @@ export class StackDecoder {
     let ci = this.firstIdx;
     if (ci < 0) this.stopCode = 'unsupported';
     let depth = 0;
+    let innerIp = -1;
     let nExt = 0;
     let nMpls = 0;
     let nGre = 0;
@@ -358,6 +363,8 @@ export class StackDecoder {
       if ((m & BOUNDS) !== 0 && declared >= hl && off + declared <= limit) limit = off + declared;
       slots[at + 3] = limit;
       slots[at + 4] = ci;
+      const kind = m >>> 8;
+      if (kind === LayerKind.Ipv4 || kind === LayerKind.Ipv6) innerIp = depth;
       depth++;
       off += hl;
       if (next < 0) break;
@@ -365,6 +372,7 @@ export class StackDecoder {
       if (off >= limit) break;
     }
     this.count = depth;
+    this.innerIp = innerIp;
     this.payloadOffset = off;
     this.payloadEnd = limit;
     return depth;
@@ -510,17 +518,8 @@ export class StackDecoder {
    */
   flow(depth: FlowDepth = 'inner'): FlowSlot | undefined {
     const s = this.slot;
-    let i = -1;
-    if (depth === 'inner') {
-      for (let d = this.count - 1; d >= 0; d--) {
-        const kind = this.kind(d);
-        if (kind === LayerKind.Ipv4 || kind === LayerKind.Ipv6) {
-          i = d;
-          break;
-        }
-      }
-    } else if (depth === 'outer') i = this.ipDepth(0);
-    else i = this.ipDepth(depth < 0 ? this.ipCount() + depth : depth);
+    const i =
+      depth === 'inner' ? this.innerIp : depth === 'outer' ? this.ipDepth(0) : this.ipDepth(depth < 0 ? this.ipCount() + depth : depth);
     if (i < 0) {
       s.ipVersion = 0;
       s.ipIndex = -1;
@@ -528,12 +527,14 @@ export class StackDecoder {
     }
     const b = this.bytes;
     const slots = this.slots;
+    const meta = this.meta;
+    const count = this.count;
     const o = slots[i * SLOT]!;
     s.bytes = b;
     s.ipIndex = i;
     let protocol: number;
     let frag = false;
-    if (this.kind(i) === LayerKind.Ipv4) {
+    if (meta[slots[i * SLOT + 4]!]! >>> 8 === LayerKind.Ipv4) {
       s.ipVersion = 4;
       s.srcV4 = ((b[o + 12]! << 24) | (b[o + 13]! << 16) | (b[o + 14]! << 8) | b[o + 15]!) >>> 0;
       s.dstV4 = ((b[o + 16]! << 24) | (b[o + 17]! << 16) | (b[o + 18]! << 8) | b[o + 19]!) >>> 0;
@@ -550,16 +551,18 @@ export class StackDecoder {
       protocol = b[o + 6]!;
     }
     let j = i + 1;
-    while (j < this.count && this.kind(j) === LayerKind.Ipv6Extension) {
+    let kind = j < count ? meta[slots[j * SLOT + 4]!]! >>> 8 : LayerKind.Other;
+    while (j < count && kind === LayerKind.Ipv6Extension) {
       protocol = b[slots[j * SLOT]!]!;
       j++;
+      kind = j < count ? meta[slots[j * SLOT + 4]!]! >>> 8 : LayerKind.Other;
     }
     s.protocol = protocol;
     s.hasPorts = false;
     s.srcPort = 0;
     s.dstPort = 0;
-    if (j < this.count) {
-      if (this.kind(j) === LayerKind.Udp) {
+    if (j < count) {
+      if (kind === LayerKind.Udp) {
         const u = slots[j * SLOT]!;
         s.hasPorts = true;
         s.srcPort = (b[u]! << 8) | b[u + 1]!;
@@ -568,7 +571,7 @@ export class StackDecoder {
     } else if (this.payloadOffset < this.payloadEnd) {
       // The next layer is `raw`: read the ports of a known transport, as DecodedPacket.flowKey does.
       const u = this.payloadOffset;
-      if (!frag && this.payloadEnd - u >= 4 && PORT_PROTOCOLS.has(protocol)) {
+      if (!frag && this.payloadEnd - u >= 4 && hasPortsAtStart(protocol)) {
         s.hasPorts = true;
         s.srcPort = (b[u]! << 8) | b[u + 1]!;
         s.dstPort = (b[u + 2]! << 8) | b[u + 3]!;

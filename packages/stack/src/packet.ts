@@ -57,17 +57,47 @@ const TUNNEL_HEADERS = new Set(['vxlan', 'vxlan-gpe', 'geneve', 'gre']);
 
 /** A decoded packet. `layers` are the contract objects; `toJSON()` gives the contract's `layers`/`trailer`/`issues`. */
 export class DecodedPacket {
+  /** Spans as pairs (offset, length) per layer; the `LayerSpan` objects are built on first use of `spans`. */
+  readonly #packed: ArrayLike<number>;
+  #spans: LayerSpan[] | undefined;
+
   constructor(
     /** Decoded layers, outermost first (ending with `raw` and `padding` layers where present). */
     readonly layers: LayerObject[],
-    /** Where each layer sits in `bytes`. */
-    readonly spans: LayerSpan[],
+    /** Where each layer sits in `bytes`: `LayerSpan` objects, or (offset, length) numbers in pairs. */
+    spans: LayerSpan[] | ArrayLike<number>,
     readonly issues: Issue[],
     /** Hex of the bytes after the outermost datagram (Ethernet padding, FCS), `undefined` when none. */
     readonly trailer: string | undefined,
     /** The packet bytes (not copied). */
     readonly bytes: Uint8Array,
-  ) {}
+    /** Bytes of the trailer (default: half the length of `trailer`'s hex). */
+    trailerLength?: number,
+  ) {
+    this.trailerLength = trailerLength ?? (trailer === undefined ? 0 : trailer.length >>> 1);
+    if (spans.length === 0 || typeof spans[0] === 'number') this.#packed = spans as ArrayLike<number>;
+    else {
+      const objects = spans as LayerSpan[];
+      const packed: number[] = [];
+      for (const s of objects) packed.push(s.offset, s.length);
+      this.#spans = objects;
+      this.#packed = packed;
+    }
+  }
+
+  /** Bytes after the outermost datagram (0 when there is no trailer), also when `trailer` was left as `''` (`opaqueHex: false`). */
+  readonly trailerLength: number;
+
+  /** Where each layer sits in `bytes`. */
+  get spans(): LayerSpan[] {
+    if (this.#spans === undefined) {
+      const p = this.#packed;
+      const out: LayerSpan[] = [];
+      for (let i = 0; i + 1 < p.length; i += 2) out.push({ offset: p[i]!, length: p[i + 1]! });
+      this.#spans = out;
+    }
+    return this.#spans;
+  }
 
   /** True when no issue was recorded. */
   get ok(): boolean {
@@ -186,26 +216,40 @@ export class DecodedPacket {
       key.srcPort = next.srcPort as number;
       key.dstPort = next.dstPort as number;
     } else if (next && (protocol === 6 || protocol === 17 || protocol === 132 || protocol === 136 || protocol === 33)) {
-      const span = this.spans[j]!;
+      const at = this.#packed[2 * j]!;
       const frag = ip.layer === 'ipv4' && (ip.fragmentOffset as number) > 0;
-      if (!frag && next.layer === 'raw' && span.length >= 4) {
-        key.srcPort = readU16BE(this.bytes, span.offset);
-        key.dstPort = readU16BE(this.bytes, span.offset + 2);
+      if (!frag && next.layer === 'raw' && this.#packed[2 * j + 1]! >= 4) {
+        key.srcPort = readU16BE(this.bytes, at);
+        key.dstPort = readU16BE(this.bytes, at + 2);
       }
     }
     return key;
   }
 
+  /** `spans[i].length` without building the span objects: header bytes of layer `i` (raw/padding: all their bytes); 0 past the end. */
+  layerLength(i: number): number {
+    const p = this.#packed;
+    return Number.isInteger(i) && i >= 0 && 2 * i + 1 < p.length ? p[2 * i + 1]! : 0;
+  }
+
+  /** `spans[i].offset` without building the span objects; 0 past the end. */
+  layerOffset(i: number): number {
+    const p = this.#packed;
+    return Number.isInteger(i) && i >= 0 && 2 * i + 1 < p.length ? p[2 * i]! : 0;
+  }
+
   /** The bytes of layer `i`'s header (zero-copy). */
   headerBytes(i: number): Uint8Array {
-    const s = this.spans[i];
-    return s ? this.bytes.subarray(s.offset, s.offset + s.length) : new Uint8Array(0);
+    const p = this.#packed;
+    if (!(Number.isInteger(i) && i >= 0 && 2 * i + 1 < p.length)) return new Uint8Array(0);
+    return this.bytes.subarray(p[2 * i]!, p[2 * i]! + p[2 * i + 1]!);
   }
 
   /** The bytes after layer `i`'s header up to the end of the packet (zero-copy). */
   payloadOf(i: number): Uint8Array {
-    const s = this.spans[i];
-    return s ? this.bytes.subarray(s.offset + s.length) : new Uint8Array(0);
+    const p = this.#packed;
+    if (!(Number.isInteger(i) && i >= 0 && 2 * i + 1 < p.length)) return new Uint8Array(0);
+    return this.bytes.subarray(p[2 * i]! + p[2 * i + 1]!);
   }
 
   /** The contract's JSON shape: `{ layers, trailer?, issues }`. */

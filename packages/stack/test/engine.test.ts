@@ -191,3 +191,17 @@ describe('robustness', () => {
     },
   );
 });
+
+describe('encodeStack results own their buffers', () => {
+  it('transferring one result detaches nothing else, and encoding goes on', () => {
+    const stack = [{ layer: 'ethernet' }, { layer: 'ipv4', src: '10.0.0.1', dst: '10.0.0.2' }, { layer: 'udp' }];
+    const a = encodeStack(stack);
+    const b = encodeStack(stack);
+    expect(a.byteOffset).toBe(0);
+    expect(a.buffer.byteLength).toBe(a.length);
+    const moved = structuredClone(a.buffer, { transfer: [a.buffer] });
+    expect(new Uint8Array(moved)).toEqual(b);
+    expect(b.length).toBe(42);
+    expect(encodeStack(stack)).toEqual(b);
+  });
+});

@@ -1,6 +1,6 @@
 /** The UDP checksum over the IPv4 (RFC 768) or IPv6 (RFC 8200 §8.1) pseudo-header. */
-import { foldChecksum, ipv4PseudoHeaderSum, ipv6PseudoHeaderSum, type NetworkRef, sumWords } from '@wirestack/core';
-import { UDP_HEADER_LEN, UDP_PROTOCOL, UdpField } from './constants.js';
+import { foldChecksum, ipv6PseudoHeaderSum, type NetworkRef, sumWords } from '@wirestack/core';
+import { UDP_HEADER_LEN, UDP_PROTOCOL } from './constants.js';
 
 /** Offsets of the source and destination addresses in the IPv4 header (RFC 791 §3.1). */
 const IPV4_SRC = 12;
@@ -108,12 +108,25 @@ export function udpChecksum(
   end = offset + length,
 ): number | undefined {
   let sum: number;
-  if (network?.layer === 'ipv4')
-    sum = ipv4PseudoHeaderSum(buf, network.offset + IPV4_SRC, ipv4PseudoHeaderDstOffset(buf, network.offset), UDP_PROTOCOL, length);
-  else if (network?.layer === 'ipv6')
+  if (network == null) return undefined;
+  const layer = network.layer;
+  if (layer === 'ipv4') {
+    const ip = network.offset;
+    // Without options (IHL 5) the pseudo-header's destination is the header's own.
+    const dst = (buf[ip]! & 0x0f) === 5 ? ip + IPV4_DST : ipv4PseudoHeaderDstOffset(buf, ip);
+    sum =
+      ((buf[ip + IPV4_SRC]! << 8) | buf[ip + IPV4_SRC + 1]!) +
+      ((buf[ip + IPV4_SRC + 2]! << 8) | buf[ip + IPV4_SRC + 3]!) +
+      ((buf[dst]! << 8) | buf[dst + 1]!) +
+      ((buf[dst + 2]! << 8) | buf[dst + 3]!) +
+      UDP_PROTOCOL +
+      length;
+  } else if (layer === 'ipv6')
     sum = ipv6PseudoHeaderSum(buf, network.offset + IPV6_SRC, ipv6PseudoHeaderDstOffset(buf, network.offset, offset), UDP_PROTOCOL, length);
   else return undefined;
-  sum = sumWords(buf, offset, offset + UdpField.CHECKSUM, sum);
+  // The header without its checksum field, then the payload.
+  sum +=
+    ((buf[offset]! << 8) | buf[offset + 1]!) + ((buf[offset + 2]! << 8) | buf[offset + 3]!) + ((buf[offset + 4]! << 8) | buf[offset + 5]!);
   const stop = Math.min(end, buf.length);
   if (stop > offset + UDP_HEADER_LEN) sum = sumWords(buf, offset + UDP_HEADER_LEN, stop, sum);
   const c = ~foldChecksum(sum) & 0xffff;

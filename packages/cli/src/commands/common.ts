@@ -30,6 +30,8 @@ export interface LoopOptions {
   want?: (file: string, index: number) => boolean;
   /** Output to flush before an error line, and whose closing (EPIPE) stops the loop. */
   out?: LineWriter;
+  /** Build the hex of raw/padding bytes and trailers (default true; summaries only need their sizes). */
+  opaqueHex?: boolean;
 }
 
 /** What the loop ended with. */
@@ -57,7 +59,12 @@ export async function forEachPacket(
   const res: LoopResult = { code: 0, visited: 0, seen: 0 };
   const skip = opts.skip ?? 0;
   const count = opts.count ?? Number.POSITIVE_INFINITY;
-  const decodeOpts = { registry: opts.registry, verifyChecksums: opts.verifyChecksums, first: 'ethernet' };
+  const decodeOpts = {
+    registry: opts.registry,
+    verifyChecksums: opts.verifyChecksums,
+    first: 'ethernet',
+    opaqueHex: opts.opaqueHex !== false,
+  };
   for (const file of files) {
     if (res.visited >= count || opts.out?.closed) break;
     let progress: Progress | undefined;

@@ -41,6 +41,8 @@ export async function runDecode(files: string[], opts: DecodeOptions, streams: C
       ...(opts.count !== undefined ? { count: opts.count } : {}),
       progress,
       out,
+      // Summary lines only print the sizes of raw bytes and trailers: skip building their hex.
+      opaqueHex: json,
     },
     (v) => {
       const ts = formatTimestamp(v.rec.timestampNs, v.rec.timestampDigits);

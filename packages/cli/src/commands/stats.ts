@@ -178,7 +178,13 @@ export async function runStats(files: string[], opts: StatsOptions, streams: Cli
   const res = await forEachPacket(
     files.length ? files : ['-'],
     streams,
-    { registry, verifyChecksums: opts.verifyChecksums ?? true, progress: opts.json !== true && streams.stderr.isTTY === true },
+    // Statistics read layer names, tunnels, flow keys and issues, never the hex of raw bytes.
+    {
+      registry,
+      verifyChecksums: opts.verifyChecksums ?? true,
+      progress: opts.json !== true && streams.stderr.isTTY === true,
+      opaqueHex: false,
+    },
     (v) => acc.add(v.pkt, v.rec.capturedLength),
   );
   const r = acc.result(top);
