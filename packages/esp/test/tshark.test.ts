@@ -12,7 +12,7 @@ import { EspNextHeader, EspSa, esp, espLayers } from '@wirestack/esp';
 import { linkTypeFirstLayer } from '@wirestack/link';
 import { PcapWriter, readCapture } from '@wirestack/pcap';
 import { decodeStack, defaultRegistry, encodeStack } from '@wirestack/stack';
-import { CORPUS, corpusAvailable } from '@wirestack/testkit';
+import { CORPUS, corpusAvailable, tsharkEspOptions } from '@wirestack/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const version = spawnSync('tshark', ['--version'], { encoding: 'utf8' });
@@ -26,9 +26,6 @@ const registry = () => {
 };
 const OUTER_SRC = '198.18.0.1';
 const OUTER_DST = '198.18.0.2';
-
-/** Wireshark's name for RFC 4106 AES-GCM with a 16-octet ICV in the esp_sa table (packet-ipsec.c). */
-const GCM16 = 'AES-GCM with 16 octet ICV [RFC4106]';
 
 interface Layer {
   [k: string]: unknown;
@@ -56,21 +53,13 @@ async function runTshark(name: string, sa: { spi: number; key: Uint8Array }, fra
     file,
     concatBytes([w.header(), ...frames.map((data, i) => w.writeRecord({ timestampNs: BigInt(i + 1) * 1_000_000_000n, data }))]),
   );
-  // Columns of Wireshark 4.0's esp_sa UAT: protocol, source, destination, SPI, encryption, encryption key,
-  // authentication, authentication key. AEAD ciphers take NULL authentication.
-  const uat = `uat:esp_sa:"IPv4","${OUTER_SRC}","${OUTER_DST}","0x${sa.spi.toString(16).padStart(8, '0')}","${GCM16}","0x${toHex(sa.key)}","NULL",""`;
   const r = spawnSync(
     'tshark',
     [
       '-n',
       '-r',
       file,
-      '-o',
-      'esp.enable_encryption_decode:TRUE',
-      '-o',
-      'esp.enable_authentication_check:TRUE',
-      '-o',
-      uat,
+      ...tsharkEspOptions([{ src: OUTER_SRC, dst: OUTER_DST, spi: sa.spi, key: sa.key }]),
       '-T',
       'json',
       '--no-duplicate-keys',

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toHex } from '@wirestack/core';
 import { readCapture } from '@wirestack/pcap';
+import { tsharkEspOptions } from '@wirestack/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderTrace, runScenario, SCENARIOS, type ScenarioRun, VPN_KEYS } from '../src/index.js';
 
@@ -127,20 +128,14 @@ describe.skipIf(!haveTshark)('tshark decrypts the VPN scenario', () => {
     const r = await run('vpn');
     const file = join(dir, 'vpn.pcapng');
     writeFileSync(file, r.network.toPcapng(r.traces.map((t) => t.trace)));
-    const sa = (src: string, dst: string, k: { spi: number; key: Uint8Array }) =>
-      `"IPv4","${src}","${dst}","0x${k.spi.toString(16).padStart(8, '0')}","AES-GCM with 16 octet ICV [RFC4106]","0x${toHex(k.key)}","NULL",""`;
     const args = [
       '-n',
       '-r',
       file,
-      '-o',
-      'esp.enable_encryption_decode:TRUE',
-      '-o',
-      'esp.enable_authentication_check:TRUE',
-      '-o',
-      `uat:esp_sa:${sa('198.18.1.1', '198.18.4.2', VPN_KEYS.aToB)}`,
-      '-o',
-      `uat:esp_sa:${sa('198.18.4.2', '198.18.1.1', VPN_KEYS.bToA)}`,
+      ...tsharkEspOptions([
+        { src: '198.18.1.1', dst: '198.18.4.2', ...VPN_KEYS.aToB },
+        { src: '198.18.4.2', dst: '198.18.1.1', ...VPN_KEYS.bToA },
+      ]),
       '-T',
       'fields',
       '-e',

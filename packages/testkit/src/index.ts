@@ -4,3 +4,4 @@
  */
 export * from './laws.js';
 export * from './fixtures.js';
+export * from './tshark.js';
