@@ -42,8 +42,14 @@ export interface FieldSpec {
 /** A dispatch table name. Users may add their own tables. */
 export type TableName = 'ethertype' | 'ip.proto' | 'udp.port' | 'mpls.label' | 'linktype' | 'vxlan-gpe.np' | (string & {});
 
-/** Where a header points next: a dispatch-table key, or a layer directly. */
-export type NextRef = { readonly table: TableName; readonly value: number } | { readonly layer: string };
+/**
+ * Where a header points next: a dispatch-table key, or a layer directly. `quoted` marks what follows as a
+ * quotation of another packet (the body of an ICMP error): the datagrams in it may be cut short by design
+ * (RFC 792 quotes the IP header and 8 bytes), so the stack decoder records no `truncated` issue for them.
+ */
+export type NextRef =
+  | { readonly table: TableName; readonly value: number; readonly quoted?: boolean }
+  | { readonly layer: string; readonly quoted?: boolean };
 
 /** A dispatch-table entry that reaches a codec. */
 export interface Binding {

@@ -42,7 +42,7 @@ export const icmp: LayerCodec<IcmpHeader> = {
   binds: [{ table: 'ip.proto', value: ICMP_PROTOCOL }],
   decode: decodeIcmp,
   headerLength: () => ICMP_HEADER_LEN,
-  next: (h, ctx) => (ICMP_ERROR_TYPES.has(h.type) && hasBody(ctx) ? { layer: 'ipv4' } : undefined),
+  next: (h, ctx) => (ICMP_ERROR_TYPES.has(h.type) && hasBody(ctx) ? { layer: 'ipv4', quoted: true } : undefined),
   verify: (h, buf, offset, vctx) =>
     icmpMessageIncomplete(buf, offset, vctx.end, vctx.network) || icmpChecksum(buf, offset, vctx.end) === h.checksum,
   encodingLength: icmpEncodingLength,
@@ -75,7 +75,7 @@ export const icmpv6: LayerCodec<Icmpv6Header> = {
   binds: [{ table: 'ip.proto', value: ICMPV6_NEXT_HEADER }],
   decode: decodeIcmpv6,
   headerLength: () => ICMP_HEADER_LEN,
-  next: (h, ctx) => (ICMPV6_ERROR_TYPES.has(h.type) && hasBody(ctx) ? { layer: 'ipv6' } : undefined),
+  next: (h, ctx) => (ICMPV6_ERROR_TYPES.has(h.type) && hasBody(ctx) ? { layer: 'ipv6', quoted: true } : undefined),
   verify: (h, buf, offset, vctx) => {
     if (icmpMessageIncomplete(buf, offset, vctx.end, vctx.network)) return true;
     const c = icmpv6Checksum(buf, offset, vctx.end, vctx.network);

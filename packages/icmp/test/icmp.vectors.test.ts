@@ -203,10 +203,14 @@ describe('icmp dispatch and checksum checks', () => {
   });
   it('errors quote an IP packet; other bodies are raw', () => {
     for (const t of [3, 4, 5, 11, 12])
-      expect(icmp.next(decodeIcmp(hex(`${t.toString(16).padStart(2, '0')}00000000000000`)), ctx(8, 36))).toEqual({ layer: 'ipv4' });
+      expect(icmp.next(decodeIcmp(hex(`${t.toString(16).padStart(2, '0')}00000000000000`)), ctx(8, 36))).toEqual({
+        layer: 'ipv4',
+        quoted: true,
+      });
     for (const t of [0, 8, 13, 9])
       expect(icmp.next(decodeIcmp(hex(`${t.toString(16).padStart(2, '0')}00000000000000`)), ctx(8, 36))).toBeUndefined();
-    for (const t of [1, 2, 3, 4]) expect(icmpv6.next(decodeIcmpv6(hex(`0${t}00000000000000`)), ctx(8, 56))).toEqual({ layer: 'ipv6' });
+    for (const t of [1, 2, 3, 4])
+      expect(icmpv6.next(decodeIcmpv6(hex(`0${t}00000000000000`)), ctx(8, 56))).toEqual({ layer: 'ipv6', quoted: true });
     for (const t of [128, 129, 135]) expect(icmpv6.next(decodeIcmpv6(hex(`${t.toString(16)}00000000000000`)), ctx(8, 56))).toBeUndefined();
     // an error with nothing quoted
     expect(icmp.next(decodeIcmp(hex('0300000000000000')), ctx(8, 8))).toBeUndefined();

@@ -118,6 +118,8 @@ export function decodeStack(bytes: Uint8Array, options: DecodeStackOptions = {})
   const layers = ctx.layers;
   let offset = 0;
   let limit = bytes.length;
+  /** Past an ICMP error header: the quoted packet may be cut short without an issue. */
+  let quoted = false;
   let network: NetworkRef | undefined;
   const firstId = options.first ?? 'ethernet';
   // `padding` only ever ends a stack; asked to start with it, decode the bytes as `raw`.
@@ -168,7 +170,8 @@ export function decodeStack(bytes: Uint8Array, options: DecodeStackOptions = {})
           ctx.issue('bad-length', `${info.id} declares ${declared} bytes, less than its ${hl}-byte header`, offset);
         } else if (offset + declared > limit) {
           cut = true;
-          ctx.issue('truncated', `${info.id} datagram cut short: ${limit - offset} of ${declared} bytes present`, offset);
+          // Inside a quotation (an ICMP error's body) a datagram cut short is what the sender meant to send.
+          if (!quoted) ctx.issue('truncated', `${info.id} datagram cut short: ${limit - offset} of ${declared} bytes present`, offset);
         } else end = offset + declared;
       }
       bounds[nBounds++] = end;
@@ -188,6 +191,7 @@ export function decodeStack(bytes: Uint8Array, options: DecodeStackOptions = {})
     if (broken) break;
     const ref = info.next.call(codec, h, ctx);
     if (!ref) break;
+    if (ref.quoted === true) quoted = true;
     info = plan.resolve(ref);
     if (info !== undefined && offset >= limit) {
       // Nothing left for the next layer: an empty payload is not an error for a layer that may be empty.

@@ -205,3 +205,26 @@ describe('encodeStack results own their buffers', () => {
     expect(encodeStack(stack)).toEqual(b);
   });
 });
+
+describe('ICMP error quotes', () => {
+  it('a quote cut short as RFC 792 allows records no issue; the same datagram cut short outside a quote does', () => {
+    const inner = encodeStack([
+      { layer: 'ipv4', src: '10.0.0.1', dst: '10.0.0.2' },
+      { layer: 'udp', srcPort: 1, dstPort: 2 },
+      { layer: 'raw', data: '00'.repeat(100) },
+    ]);
+    const quote = toHex(inner.subarray(0, 28));
+    const err = decodeStack(
+      encodeStack([
+        { layer: 'ethernet' },
+        { layer: 'ipv4', src: '10.0.0.9', dst: '10.0.0.1' },
+        { layer: 'icmp', type: 3, code: 4, rest: '00000578' },
+        { layer: 'raw', data: quote },
+      ]),
+    );
+    expect(err.path).toBe('ethernet/ipv4/icmp/ipv4/udp');
+    expect(err.issues).toEqual([]);
+    const cutOutside = decodeStack(inner.subarray(0, 28), { first: 'ipv4' });
+    expect(cutOutside.issues.map((i) => i.code)).toContain('truncated');
+  });
+});
