@@ -17,7 +17,7 @@
  * changes only where a real node's would: the forwarding database learns, ESP SAs advance their
  * sequence numbers and replay windows.
  */
-import { type DecodeError, type LayerObject, toHex } from '@wirestack/core';
+import { DecodeError, EncodeError, type LayerObject, toHex } from '@wirestack/core';
 import { EspError } from '@wirestack/esp';
 import { type DecodedPacket, decodeStack, encodeStack } from '@wirestack/stack';
 import type { Bridge, OverlayNode, Port, Tunnel } from './model.js';
@@ -38,7 +38,9 @@ export type DropReason =
   | 'split-horizon'
   | 'unknown-port'
   /** An ESP dummy packet (Next Header 59, RFC 4303 §2.6): verified, then discarded as the RFC says. */
-  | 'esp-dummy';
+  | 'esp-dummy'
+  /** The packet could not be re-encapsulated: the result would not fit its headers (an IPv4 total length over 65535, say) or the SA is exhausted. */
+  | 'encode-failed';
 
 /** A frame the node sends out of one of its ports. */
 export interface Emit {
@@ -428,7 +430,7 @@ async function terminate(
     } catch (e) {
       if (e instanceof EspError) {
         const reason = (e as EspError & { reason?: string }).reason;
-        return drop(reason === 'replay' ? 'replay' : 'decrypt-failed', `ESP SPI 0x${spi.toString(16)}: ${(e as DecodeError).message}`);
+        return drop(reason === 'replay' ? 'replay' : 'decrypt-failed', `ESP SPI 0x${spi.toString(16)}: ${e.message}`);
       }
       throw e;
     }
@@ -524,7 +526,8 @@ export async function decide(node: OverlayNode, frame: Uint8Array, ingress?: str
   try {
     return await decideInner(node, frame, ingress);
   } catch (e) {
-    if (e instanceof Error && 'code' in e && 'layer' in e) return drop('malformed', e.message);
+    if (e instanceof DecodeError) return drop('malformed', e.message);
+    if (e instanceof EncodeError) return drop('encode-failed', e.message);
     throw e;
   }
 }

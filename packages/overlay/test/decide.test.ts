@@ -202,6 +202,19 @@ describe('tunnel endpoints (both), every encapsulation', () => {
     expect(await decide(B, frame(udp('198.18.7.7', '198.18.5.5', { ttl: 5 })), 'up')).toMatchObject({ action: 'forward-underlay' });
   });
 
+  it('a packet that cannot be encapsulated (IPv4 total length past 65535) is dropped, not thrown', async () => {
+    const { A } = await pair('vxlan', false);
+    const big = frame(
+      [
+        { layer: 'ipv4', src: '10.1.0.10', dst: '10.2.0.1' },
+        { layer: 'udp', srcPort: 1, dstPort: 2 },
+        { layer: 'raw', data: '00'.repeat(65500) },
+      ],
+      '02:00:00:00:0a:e1',
+    );
+    expect(await decide(A, big, 'pod')).toMatchObject({ action: 'drop', reason: 'encode-failed' });
+  });
+
   it('a loop between two overlay hops dies by the inner TTL', async () => {
     const net = new Network();
     const A = net.add({ name: 'A', kind: 'both', addresses: ['198.18.1.1'] });
