@@ -146,6 +146,15 @@ export async function* readLines(path: string, streams: Pick<CliStreams, 'stdin'
   if (rest.length > 0) yield rest;
 }
 
+/** The summary arrow ` → ` with the arrow as its UTF-8 bytes, one Latin-1 character each (see {@link LineWriter}). */
+export const LATIN1_ARROW = ' \u00e2\u0086\u0092 ';
+
+/**
+ * A character of the text that is neither ASCII nor part of a whole {@link LATIN1_ARROW} (space e2 86 92 space).
+ * One character class to scan for, the arrow checked only where it matches.
+ */
+const NOT_ASCII_ARROWS = /[\u0080-\uffff](?<! \xe2(?=\x86\x92 ))(?<! \xe2\x86(?=\x92 ))(?<! \xe2\x86\x92(?= ))/;
+
 /**
  * Batches output lines into large writes, waits for `drain` when the stream asks for it, and notices a
  * closed pipe (EPIPE): from then on `closed` is true and writes are dropped, so commands can stop early.
@@ -160,9 +169,16 @@ export class LineWriter {
     if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') this.failure = e;
   };
 
+  /**
+   * `mode` says how queued lines become bytes: `'text'` joins them and writes the text; `'latin1-arrows'` is for
+   * lines that carry arrows as {@link LATIN1_ARROW}: a batch that is otherwise ASCII is written as Latin-1 bytes,
+   * which are exactly the UTF-8 of the same text with real arrows (V8 keeps such text one byte per character,
+   * so joining and encoding it is a copy), any other batch has its arrows put back and is written as UTF-8.
+   */
   constructor(
     private readonly stream: Writable,
     private readonly batch = 64 * 1024,
+    private readonly mode: 'text' | 'latin1-arrows' = 'text',
   ) {
     stream.on('error', this.onError);
   }
@@ -194,7 +210,9 @@ export class LineWriter {
     const text = `${this.parts.join('\n')}\n`;
     this.parts = [];
     this.size = 0;
-    await this.write(text);
+    if (this.mode === 'text') await this.write(text);
+    else if (!NOT_ASCII_ARROWS.test(text)) await this.write(Buffer.from(text, 'latin1'));
+    else await this.write(text.replaceAll(LATIN1_ARROW, ' \u2192 '));
   }
 
   /** Writes text as is (after the queued lines), respecting backpressure. */

@@ -216,6 +216,8 @@ export class CaptureStreamReader extends ReaderInfo implements AsyncIterableIter
   private head: Uint8Array[] = [];
   private pending: Uint8Array | undefined;
   private done = false;
+  /** An error `tryNext()` met, for the next `next()` to reject with. */
+  private failure: { error: unknown } | undefined;
 
   constructor(source: ByteSource, opts: ReadOptions = {}) {
     super(opts, true);
@@ -306,7 +308,28 @@ export class CaptureStreamReader extends ReaderInfo implements AsyncIterableIter
     await this.chunks.return?.();
   }
 
+  /**
+   * The next record if it can be parsed from the input already buffered, without waiting; undefined
+   * when more input must be read first, at the end, or on an error. Then call `next()`, which reads on
+   * (and rejects with the error, if any). A loop that takes records with `tryNext()` and falls back to
+   * `await next()` awaits once per chunk instead of once per record.
+   */
+  tryNext(): CaptureRecord | undefined {
+    if (this.done || this.failure !== undefined) return undefined;
+    try {
+      return this.parse();
+    } catch (e) {
+      this.failure = { error: e };
+      return undefined;
+    }
+  }
+
   next(): Promise<IteratorResult<CaptureRecord, undefined>> {
+    if (this.failure !== undefined) {
+      const e = this.failure.error;
+      this.failure = undefined;
+      return this.fail(e);
+    }
     // A record already buffered is handed over without entering an async function: one promise and
     // one result object per record, not an async frame as well (less garbage, so fewer scavenges).
     if (!this.done) {

@@ -73,6 +73,13 @@ export function pcapTimestampNs(seconds: number, fraction: number, nanosecond: b
  */
 export function formatTimestamp(ns: bigint, digits = 9): string {
   const d = Math.max(0, Math.min(9, Math.trunc(Number.isFinite(digits) ? digits : 9)));
+  if (ns >= 0n) {
+    // One decimal conversion, cut at the ninth digit from the right: no bigint division or remainder.
+    let t = ns.toString();
+    if (t.length < 10) t = t.padStart(10, '0');
+    const cut = t.length - 9;
+    return d > 0 ? `${t.slice(0, cut)}.${t.slice(cut, cut + d)}` : t.slice(0, cut);
+  }
   const neg = ns < 0n;
   const a = neg ? -ns : ns;
   const sec = (a / NS_PER_S).toString();

@@ -74,20 +74,37 @@ export async function forEachPacket(
       input = await openInput(file, streams);
       await input.reader.open();
       if (opts.progress) progress = new Progress(streams.stderr, basename(input.name), input.size);
-      for await (const rec of input.reader) {
-        index++;
-        res.seen++;
-        if (res.seen <= skip || (opts.want && !opts.want(file, index))) {
-          if (progress && (index & 1023) === 0) progress.update(input.bytesRead, index);
-          continue;
+      const reader = input.reader;
+      let finished = false;
+      try {
+        for (;;) {
+          // Records already buffered are taken synchronously: one await per chunk read, not per record.
+          let rec = reader.tryNext();
+          if (rec === undefined) {
+            const r = await reader.next();
+            if (r.done) {
+              finished = true;
+              break;
+            }
+            rec = r.value;
+          }
+          index++;
+          res.seen++;
+          if (res.seen <= skip || (opts.want && !opts.want(file, index))) {
+            if (progress && (index & 1023) === 0) progress.update(input.bytesRead, index);
+            continue;
+          }
+          decodeOpts.first = firstLayerFor(rec.linkType, rec.data[0]);
+          const pkt = decodeStack(rec.data, decodeOpts);
+          const pending = visit({ file: input.name, index, rec, pkt });
+          if (pending !== undefined) await pending;
+          res.visited++;
+          if (progress && (index & 255) === 0) progress.update(input.bytesRead, index);
+          if (res.visited >= count || opts.out?.closed) break;
         }
-        decodeOpts.first = firstLayerFor(rec.linkType, rec.data[0]);
-        const pkt = decodeStack(rec.data, decodeOpts);
-        const pending = visit({ file: input.name, index, rec, pkt });
-        if (pending !== undefined) await pending;
-        res.visited++;
-        if (progress && (index & 255) === 0) progress.update(input.bytesRead, index);
-        if (res.visited >= count || opts.out?.closed) break;
+      } finally {
+        // as `for await` does on `break`: release (cancel) the source
+        if (!finished) await reader.return();
       }
     } catch (e) {
       progress?.clear();

@@ -1,7 +1,7 @@
 /** `wirestack decode FILE...`: one summary line or one JSON packet record per packet. */
-import { formatTimestamp } from '@wirestack/pcap';
+import { type CaptureRecord, formatTimestamp } from '@wirestack/pcap';
 import { summaryLine } from '../format.js';
-import { type CliStreams, LineWriter } from '../io.js';
+import { type CliStreams, LATIN1_ARROW, LineWriter } from '../io.js';
 import { buildRegistry } from '../registry.js';
 import { forEachPacket, type Visit } from './common.js';
 
@@ -25,11 +25,28 @@ export function packetRecordJson(v: Visit, timestamp: string): string {
   return `${head}${trailer},"issues":${JSON.stringify(pkt.issues)}}`;
 }
 
+/**
+ * The record's time as {@link formatTimestamp} writes it. A pcap record's seconds and µs/ns fraction are
+ * printed as they are (no bigint arithmetic); a fraction out of range (it would carry into the seconds),
+ * other resolutions and pcapng records go through `formatTimestamp`.
+ */
+export function recordTimestamp(rec: CaptureRecord): string {
+  if (rec.format === 'pcap') {
+    const d = rec.timestampDigits;
+    const frac = rec.timestampLow;
+    if (d === 6) {
+      if (frac < 1e6) return `${rec.timestampHigh}.${`${1e6 + frac}`.slice(1)}`;
+    } else if (d === 9 && frac < 1e9) return `${rec.timestampHigh}.${`${1e9 + frac}`.slice(1)}`;
+  }
+  return formatTimestamp(rec.timestampNs, rec.timestampDigits);
+}
+
 /** Runs `decode`; returns the exit status. */
 export async function runDecode(files: string[], opts: DecodeOptions, streams: CliStreams): Promise<number> {
   const registry = buildRegistry(opts, 'decode');
-  const out = new LineWriter(streams.stdout);
   const json = opts.json === true;
+  // Summary lines are queued with Latin-1 arrows and written as the same UTF-8 bytes (see LineWriter).
+  const out = new LineWriter(streams.stdout, 64 * 1024, json ? 'text' : 'latin1-arrows');
   const progress = opts.progress ?? (!json && streams.stderr.isTTY === true);
   const res = await forEachPacket(
     files.length ? files : ['-'],
@@ -45,8 +62,8 @@ export async function runDecode(files: string[], opts: DecodeOptions, streams: C
       opaqueHex: json,
     },
     (v) => {
-      const ts = formatTimestamp(v.rec.timestampNs, v.rec.timestampDigits);
-      out.line(json ? packetRecordJson(v, ts) : summaryLine(v.index, ts, v.pkt));
+      const ts = recordTimestamp(v.rec);
+      out.line(json ? packetRecordJson(v, ts) : summaryLine(v.index, ts, v.pkt, LATIN1_ARROW));
       return out.full ? out.flush() : undefined;
     },
   );
