@@ -143,12 +143,20 @@ export function decrementTtl(ipPacket: Uint8Array): Uint8Array | undefined {
   return out;
 }
 
-function ethernetFor(port: Port, inner: Uint8Array, etherType?: number): LayerObject[] {
-  const type = etherType ?? (ipVersion(inner) === 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4);
-  return [
-    { layer: 'ethernet', dst: port.peerMac, src: port.mac, etherType: type },
-    { layer: 'raw', data: toHex(inner) },
-  ];
+/** An Ethernet frame around an IP packet (EtherType from its version); MACs default to zero. */
+export function ipInEthernet(ip: Uint8Array, src?: string, dst?: string): Uint8Array {
+  const eth: LayerObject = {
+    layer: 'ethernet',
+    ...(src === undefined ? {} : { src }),
+    ...(dst === undefined ? {} : { dst }),
+    etherType: ipVersion(ip) === 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4,
+  };
+  return encodeStack([eth, { layer: 'raw', data: toHex(ip) }]);
+}
+
+/** The IP packet framed for the link out of `port`. */
+function frameOn(port: Port, ip: Uint8Array): Uint8Array {
+  return ipInEthernet(ip, port.mac, port.peerMac);
 }
 
 /** A deterministic UDP source port from the inner bytes (RFC 7348 §5: a hash of the inner flow, 49152-65535). */
@@ -180,7 +188,7 @@ function underlayEmit(
       { layer: 'raw', data: toHex(ipPacket) },
     ]);
     how = `, push label${route.push.length > 1 ? 's' : ''} ${route.push.join('/')}`;
-  } else frame = encodeStack(ethernetFor(port, ipPacket));
+  } else frame = frameOn(port, ipPacket);
   const out = [{ port: port.name, bytes: frame }];
   if (overlay) {
     const d: Decision = { action: 'forward-overlay', detail: `${detail}${how}`, out, decrypted: overlay.decrypted };
@@ -269,7 +277,7 @@ async function routeInner(node: OverlayNode, ip: Uint8Array, from: Ingress): Pro
     return {
       action: 'forward-overlay',
       detail: `${from.tunnel ? `decapsulated from ${from.tunnel.name}; ` : ''}to attached ${dst} on ${port.name} (${ttlNote})`,
-      out: [{ port: port.name, bytes: encodeStack(ethernetFor(port, next)) }],
+      out: [{ port: port.name, bytes: frameOn(port, next) }],
       decrypted: from.decrypted,
     };
   }
@@ -279,10 +287,7 @@ async function routeInner(node: OverlayNode, ip: Uint8Array, from: Ingress): Pro
   const l2 = t.encapsulation === 'vxlan' || t.encapsulation === 'geneve' || t.encapsulation === 'gre-eth';
   if (l2) {
     if (!route.nextHopMac || !node.overlayMac) return drop('no-neighbor', `no MAC for the next hop on L2 tunnel ${t.name}`);
-    payload = encodeStack([
-      { layer: 'ethernet', dst: route.nextHopMac, src: node.overlayMac, etherType: r.info.version === 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4 },
-      { layer: 'raw', data: toHex(next) },
-    ]);
+    payload = ipInEthernet(next, node.overlayMac, route.nextHopMac);
   }
   const outer = await encapsulate(t, payload, l2);
   const verb = from.tunnel ? `re-encapsulated from ${from.tunnel.name} into` : 'encapsulated into';
@@ -514,7 +519,7 @@ async function labelSwitch(node: OverlayNode, frame: Uint8Array, pkt: DecodedPac
     return { ...d, detail: `pop label ${label}; ${d.detail}` };
   }
   // penultimate hop popping: the IP packet goes to the port the label route names
-  const bytes = encodeStack(ethernetFor(port, ip));
+  const bytes = frameOn(port, ip);
   return { action: 'forward-underlay', detail: `pop label ${label} (penultimate hop)`, out: [{ port: port.name, bytes }] };
 }
 

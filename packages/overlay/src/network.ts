@@ -4,10 +4,10 @@
  * {@link decide} at each node; the trace records which link carried which bytes and what each node
  * decided. The same trace can be written as a pcapng with one interface per link.
  */
-import { type LayerObject, toHex } from '@wirestack/core';
+import type { LayerObject } from '@wirestack/core';
 import { writePcapng } from '@wirestack/pcap';
 import { type DecodedPacket, decodeStack, encodeStack } from '@wirestack/stack';
-import { type Decision, decide } from './decide.js';
+import { type Decision, decide, ipInEthernet } from './decide.js';
 import { type NodeConfig, OverlayNode, type Port } from './model.js';
 
 /** A point-to-point link between two ports. */
@@ -144,15 +144,11 @@ export class Network {
       const port = [...node.ports.values()][0];
       if (!port) origin = { action: 'drop', reason: 'no-underlay-route', detail: `${from} has no port` };
       else {
-        if (!isFrame) bytes = frameOn(port, bytes);
+        if (!isFrame) bytes = ipInEthernet(bytes, port.mac, port.peerMac);
         origin = { action: 'forward-overlay', detail: `sent on ${port.name}`, out: [{ port: port.name, bytes }], decrypted: false };
       }
     } else {
-      if (!isFrame)
-        bytes = encodeStack([
-          { layer: 'ethernet', etherType: (bytes[0] ?? 0) >> 4 === 6 ? 0x86dd : 0x0800 },
-          { layer: 'raw', data: toHex(bytes) },
-        ]);
+      if (!isFrame) bytes = ipInEthernet(bytes);
       origin = await decide(node, bytes);
     }
     const hops: Hop[] = [];
@@ -219,13 +215,6 @@ export class Network {
       records,
     });
   }
-}
-
-function frameOn(port: Port, ip: Uint8Array): Uint8Array {
-  return encodeStack([
-    { layer: 'ethernet', dst: port.peerMac, src: port.mac, etherType: (ip[0] ?? 0) >> 4 === 6 ? 0x86dd : 0x0800 },
-    { layer: 'raw', data: toHex(ip) },
-  ]);
 }
 
 /** One line for a decision: its action and detail (or drop reason). */
