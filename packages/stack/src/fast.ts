@@ -12,6 +12,9 @@
  * what the dispatch needs; anything unusual on those (bad version, options that do not fit, a length
  * smaller than the header) and every other layer goes through the codec itself, so the result is the same
  * as `decodeStack`'s layers and spans (without the trailing `raw`/`padding`) on every input.
+ *
+ * Paths that repeat are walked by generated straight-line walkers (header prediction, see the class doc);
+ * test/fast.predict.test.ts checks that they leave exactly what the general walk leaves.
  */
 import {
   type AnyCodec,
@@ -82,6 +85,13 @@ export interface StackDecoderOptions {
   maxDepth?: number;
   /** Per-packet limits (defaults as `decodeStack`). */
   limits?: Partial<DecodeLimits>;
+  /**
+   * Header prediction (default on): once packets keep following one path of Ethernet, VLAN, IPv4, IPv6, UDP
+   * and VXLAN headers, the decoder generates a straight-line walker for that path (`new Function`; where a
+   * Content Security Policy refuses it, the general walk is used). Results are the same either way; `false`
+   * turns it off.
+   */
+  prediction?: PredictionOptions | false;
 }
 
 /**
@@ -113,8 +123,6 @@ export class FlowSlot {
 
 const EMPTY = new Uint8Array(0);
 
-/** Numbers per depth in `slots`: offset, header length, limit, end, codec index. */
-const SLOT = 5;
 const FAST_MASK = 0x0f;
 const LIMIT_MASK = 0x30;
 const LIMIT_EXT = 0x10;
@@ -134,9 +142,45 @@ class SlowCtx implements DecodeContext {
 }
 
 /**
+ * A walker generated for one path (see {@link StackDecoder} "header prediction"). It walks `bytes[offset, end)`
+ * as the general loop would while the packet follows the path, fills the decoder's slots, and returns -1 when
+ * it finished the packet, or the depth at which the general loop must carry on (state in `pOff`/`pLimit`/`pNext`/`pInner`).
+ */
+type Walker = (w: StackDecoder, bytes: Uint8Array, offset: number, end: number) => number;
+
+/** A learned path and its walker. */
+interface Shape {
+  readonly path: Int32Array;
+  readonly walker: Walker;
+}
+
+/** Options of header prediction ({@link StackDecoderOptions.prediction}). */
+export interface PredictionOptions {
+  /** Packets in a row with the same path before the decoder switches to (and if needed generates) its walker; default 4. */
+  after?: number;
+  /** Walkers generated at most per decoder (a bound on compile work when paths keep changing); default 16. */
+  maxShapes?: number;
+}
+/** How a fast-path layer reads its header: the cases of the general loop's `switch`, also emitted by {@link walkerSource}. */
+const FAST_ETHERNET = 1;
+const FAST_VLAN = 2;
+const FAST_IPV4 = 3;
+const FAST_IPV6 = 4;
+const FAST_UDP = 5;
+const FAST_VXLAN = 6;
+
+/**
  * An allocation-free stack walker with one reusable slot per depth (see the module doc).
  * `decode(bytes)` returns the number of layers; then `layerId(i)`, `offset(i)`, `headerLength(i)`,
  * `u8/u16/u32(i, fieldOffset)` and `flow('inner')` read them without allocating.
+ *
+ * Header prediction: most captures repeat a few paths (`ethernet/ipv4/udp/vxlan/ethernet/ipv4/udp`). When the
+ * same path of fast-path layers (Ethernet, VLAN, IPv4, IPv6, UDP, VXLAN) has been walked a few packets in a
+ * row, the decoder generates a walker for it: the general loop's body once per layer, with the layer's kind,
+ * codec and the codec the dispatch must lead to fixed, so there is no `switch`, no table of codec facts and no
+ * loop. When a packet leaves the path (a dispatch field leads elsewhere, a header the fast path would not
+ * take), the walker stops before that step and the general loop carries on from exactly there, so results
+ * equal the general walk's on every input.
  */
 export class StackDecoder {
   readonly registry: Registry;
@@ -158,11 +202,37 @@ export class StackDecoder {
   private readonly limits: DecodeLimits;
   private readonly ctx: SlowCtx;
 
+  // Per-depth slots, one typed array per number so that accessors index them by depth directly. A header's
+  // length is the next header's offset minus its own, and the limit it was decoded within is the end of
+  // the layer before it (`end0` for the first), so neither is stored.
+  /** Offset of the header. */
+  private readonly offs: Int32Array;
+  /** The end of what the layer encloses (its datagram end when it bounds one). */
+  private readonly ends: Int32Array;
+  /** Codec index. */
+  private readonly cis: Int32Array;
+  /** {@link LayerKind}. */
+  private readonly kinds: Uint8Array;
+  /** The `end` of the last `decode`. */
+  private end0 = 0;
   /**
-   * Per-depth slots, {@link SLOT} numbers each: offset, header length, the limit the layer was decoded
-   * within, the end of what it encloses, and its codec index. One typed array keeps the hot loop to one base load.
+   * `u16`/`u24`/`u32` read through a DataView of the whole buffer under `bytes` (one bounds check and one load
+   * instead of one per byte, and small enough that V8 inlines every accessor call of a loop like `readAll`).
+   * It is made again only when a packet lives in another buffer (a capture's records share theirs).
    */
-  private readonly slots: Int32Array;
+  private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  private viewBuffer: ArrayBufferLike | undefined = undefined;
+  /** The Uint8Array `view`/`base` were last set for, and its `byteOffset`. */
+  private viewBytes: Uint8Array = EMPTY;
+  private base = 0;
+  /** The last offsets in `viewBytes` where a 2-, 3- or 4-byte field read fits (negative: none). */
+  private lim2 = -1;
+  private lim3 = -1;
+  private lim4 = -1;
+  /** The shape whose codec indexes and kinds `cis` and `kinds` hold for its whole path (0: none); see walkerSource. */
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: generated walkers read it (and set it).
+  private shapeId = 0;
+  private lastShapeId = 0;
   private materialized = 0;
   private readonly slot = new FlowSlot();
 
@@ -173,11 +243,32 @@ export class StackDecoder {
   private index = new Map<AnyCodec, number>();
   /** Per codec index: fast-path kind (bits 0-3), limit class (4-5), bounds a datagram (6), LayerKind (8-15). */
   private meta = new Int32Array(0);
-  private ethertype = new Int16Array(65536);
-  private ipProto = new Int16Array(256);
-  private udpPort = new Int16Array(65536);
+  private readonly ethertype = new Int16Array(65536);
+  private readonly ipProto = new Int16Array(256);
+  private readonly udpPort = new Int16Array(65536);
   private firstIdx = -1;
   private ethernetIdx = -1;
+
+  // Header prediction.
+  /** The walker of the current shape; `undefined` while none is learned (or prediction is off). */
+  private walker: Walker | undefined = undefined;
+  /** The path of the current walker (codec indexes), `shapeLen` long. */
+  private shapePath: Int32Array = new Int32Array(0);
+  /** Shapes generated so far (reused when traffic comes back to an earlier path). */
+  private shapes: Shape[] = [];
+  /** A path seen `candidateHits` packets in a row that is not the current shape's. */
+  private readonly candidate: Int32Array;
+  private candidateLen = 0;
+  private candidateHits = 0;
+  private readonly predictAfter: number;
+  private readonly maxShapes: number;
+  /** Set when `new Function` threw (a Content Security Policy): this decoder stays on the general walk. */
+  private codegenFailed = false;
+  /** Where a walker stopped, for the general loop to carry on: offset, limit, codec, innermost IP depth. */
+  private pOff = 0;
+  private pLimit = 0;
+  private pNext = -1;
+  private pInner = -1;
 
   constructor(options: StackDecoderOptions = {}) {
     this.registry = options.registry ?? sharedRegistry();
@@ -185,8 +276,15 @@ export class StackDecoder {
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
     this.limits = options.limits ? { ...DEFAULT_LIMITS, ...options.limits } : DEFAULT_LIMITS;
     this.ctx = new SlowCtx(this.registry);
-    const n = this.maxDepth + 1;
-    this.slots = new Int32Array(n * SLOT);
+    const n = Math.max(0, this.maxDepth) + 1;
+    this.offs = new Int32Array(n);
+    this.ends = new Int32Array(n);
+    this.cis = new Int32Array(n);
+    this.kinds = new Uint8Array(n);
+    this.candidate = new Int32Array(n);
+    const p = options.prediction;
+    this.predictAfter = p === false ? 0 : Math.max(1, p?.after ?? 4);
+    this.maxShapes = p === false ? 0 : (p?.maxShapes ?? 16);
     this.refresh();
   }
 
@@ -211,6 +309,12 @@ export class StackDecoder {
     this.firstIdx = first ? this.indexOfCodec(first) : -1;
     const eth = reg.get('ethernet');
     this.ethernetIdx = eth ? this.indexOfCodec(eth) : -1;
+    // Walkers have codec indexes and the tables' meaning built in: learn again.
+    this.walker = undefined;
+    this.shapePath = new Int32Array(0);
+    this.shapes = [];
+    this.candidateLen = 0;
+    this.candidateHits = 0;
   }
 
   private idxOfId(id: string): number {
@@ -250,23 +354,41 @@ export class StackDecoder {
    */
   decode(bytes: Uint8Array, offset = 0, end = bytes.length): number {
     this.bytes = bytes;
+    if (bytes !== this.viewBytes) this.setView(bytes);
+    this.end0 = end;
     this.materialized = 0;
     this.stopCode = '';
-    const slots = this.slots;
+    const walker = this.walker;
+    if (walker !== undefined) {
+      const at = walker(this, bytes, offset, end);
+      if (at < 0) return this.count;
+      this.walk(bytes, at, this.pOff, this.pLimit, this.pNext, this.pInner);
+    } else {
+      if (this.firstIdx < 0) this.stopCode = 'unsupported';
+      this.walk(bytes, 0, offset, end, this.firstIdx, -1);
+    }
+    if (this.predictAfter > 0) this.learn();
+    return this.count;
+  }
+
+  /**
+   * The general loop, from depth `depth` (layers before it are in the slots, none of them counted against a
+   * per-packet limit) at `off` within `limit`, with codec `ci` next and `innerIp` the innermost IP depth so far.
+   */
+  private walk(bytes: Uint8Array, depth: number, off: number, limit: number, ci: number, innerIp: number): void {
     const meta = this.meta;
     const maxDepth = this.maxDepth;
     const ethertype = this.ethertype;
     const ipProto = this.ipProto;
     const udpPort = this.udpPort;
-    let off = offset;
-    let limit = end;
-    let ci = this.firstIdx;
-    if (ci < 0) this.stopCode = 'unsupported';
-    let depth = 0;
-    let innerIp = -1;
+    const offs = this.offs;
+    const ends = this.ends;
+    const cis = this.cis;
+    const kinds = this.kinds;
     let nExt = 0;
     let nMpls = 0;
     let nGre = 0;
+    this.shapeId = 0;
     while (ci >= 0) {
       if (depth >= maxDepth) {
         this.stopCode = 'too-deep';
@@ -290,21 +412,22 @@ export class StackDecoder {
       let declared = -1;
       let next = -1;
       const room = limit - off;
+      // Keep each case in step with its template in walkerSource().
       switch (m & FAST_MASK) {
-        case 1: // ethernet
+        case FAST_ETHERNET:
           if (room >= 14) {
             hl = 14;
             next = ethertype[(bytes[off + 12]! << 8) | bytes[off + 13]!]! - 1;
           }
           break;
-        case 2: // vlan
+        case FAST_VLAN:
           if (room >= 4) {
             hl = 4;
             next = ethertype[(bytes[off + 2]! << 8) | bytes[off + 3]!]! - 1;
           }
           break;
-        case 3: {
-          // ipv4: the usual header; anything odd (bad version, short IHL, total length below the header) goes to the codec
+        case FAST_IPV4: {
+          // The usual header; anything odd (bad version, short IHL, total length below the header) goes to the codec.
           if (room >= 20) {
             const b0 = bytes[off]!;
             const h = (b0 & 15) << 2;
@@ -320,7 +443,7 @@ export class StackDecoder {
           }
           break;
         }
-        case 4: // ipv6 (payload length 0, a jumbogram, goes to the codec)
+        case FAST_IPV6: // payload length 0, a jumbogram, goes to the codec
           if (room >= 40) {
             const pl = (bytes[off + 4]! << 8) | bytes[off + 5]!;
             if (bytes[off]! >>> 4 === 6 && pl > 0) {
@@ -330,7 +453,7 @@ export class StackDecoder {
             }
           }
           break;
-        case 5: // udp: by destination port, then source port
+        case FAST_UDP: // by destination port, then source port
           if (room >= 8) {
             const len = (bytes[off + 4]! << 8) | bytes[off + 5]!;
             if (len >= 8) {
@@ -341,7 +464,7 @@ export class StackDecoder {
             }
           }
           break;
-        case 6: // vxlan
+        case FAST_VXLAN:
           if (room >= 8) {
             hl = 8;
             next = this.ethernetIdx;
@@ -356,14 +479,12 @@ export class StackDecoder {
         declared = this.slowDeclared;
         next = this.slowNext;
       }
-      const at = depth * SLOT;
-      slots[at] = off;
-      slots[at + 1] = hl;
-      slots[at + 2] = limit;
+      offs[depth] = off;
       if ((m & BOUNDS) !== 0 && declared >= hl && off + declared <= limit) limit = off + declared;
-      slots[at + 3] = limit;
-      slots[at + 4] = ci;
+      ends[depth] = limit;
+      cis[depth] = ci;
       const kind = m >>> 8;
+      kinds[depth] = kind;
       if (kind === LayerKind.Ipv4 || kind === LayerKind.Ipv6) innerIp = depth;
       depth++;
       off += hl;
@@ -375,7 +496,75 @@ export class StackDecoder {
     this.innerIp = innerIp;
     this.payloadOffset = off;
     this.payloadEnd = limit;
-    return depth;
+  }
+
+  /**
+   * Called after every packet the general loop finished (all of it, or the part after a walker stopped).
+   * The path of a packet is its leading fast-path layers; a path other than the current walker's that comes
+   * `predictAfter` packets in a row becomes the current one (its walker generated the first time).
+   */
+  private learn(): void {
+    const cis = this.cis;
+    const meta = this.meta;
+    const n = this.count;
+    let len = 0;
+    while (len < n && (meta[cis[len]!]! & FAST_MASK) !== 0) len++;
+    const cur = this.shapePath;
+    if (this.walker !== undefined && samePath(cur, cur.length, cis, len)) {
+      this.candidateHits = 0;
+      return;
+    }
+    if (len === 0) return;
+    const cand = this.candidate;
+    if (this.candidateHits > 0 && samePath(cand, this.candidateLen, cis, len)) this.candidateHits++;
+    else {
+      for (let i = 0; i < len; i++) cand[i] = cis[i]!;
+      this.candidateLen = len;
+      this.candidateHits = 1;
+    }
+    if (this.candidateHits >= this.predictAfter) this.adopt();
+  }
+
+  /** Makes the candidate path the current shape: an earlier shape of that path, or a new walker. */
+  private adopt(): void {
+    const len = this.candidateLen;
+    const cand = this.candidate;
+    this.candidateHits = 0;
+    for (const s of this.shapes) {
+      if (samePath(s.path, s.path.length, cand, len)) {
+        this.walker = s.walker;
+        this.shapePath = s.path;
+        return;
+      }
+    }
+    if (this.codegenFailed || this.shapes.length >= this.maxShapes) return;
+    const path = cand.slice(0, len);
+    const walker = this.compile(path);
+    if (walker === undefined) return;
+    this.shapes.push({ path, walker });
+    this.walker = walker;
+    this.shapePath = path;
+  }
+
+  /** Generates the walker of `path`, or returns `undefined` (for good) where `new Function` is refused. */
+  private compile(path: Int32Array): Walker | undefined {
+    const kinds: number[] = [];
+    const fasts: number[] = [];
+    const bounds: boolean[] = [];
+    for (const ci of path) {
+      const m = this.meta[ci]!;
+      kinds.push(m >>> 8);
+      fasts.push(m & FAST_MASK);
+      bounds.push((m & BOUNDS) !== 0);
+    }
+    const source = walkerSource(Array.from(path), kinds, fasts, bounds, this.ethernetIdx, ++this.lastShapeId);
+    try {
+      const factory = new Function('ET', 'IP', 'UP', source) as (et: Int16Array, ip: Int16Array, up: Int16Array) => Walker;
+      return factory(this.ethertype, this.ipProto, this.udpPort);
+    } catch {
+      this.codegenFailed = true;
+      return undefined;
+    }
   }
 
   private slowDeclared = -1;
@@ -427,32 +616,44 @@ export class StackDecoder {
     const ctx = this.ctx;
     if (this.materialized === 0) ctx.layers.length = 0;
     for (let j = this.materialized; j < this.count; j++) {
-      const at = j * SLOT;
-      const c = this.codecs[this.slots[at + 4]!] as AnyCodec;
-      ctx.layers.push(c.decode(bytes, this.slots[at]!, this.slots[at + 2]!, ctx));
+      const c = this.codecs[this.cis[j]!] as AnyCodec;
+      ctx.layers.push(c.decode(bytes, this.offs[j]!, j === 0 ? this.end0 : this.ends[j - 1]!, ctx));
     }
     this.materialized = this.count;
   }
 
+  private setView(bytes: Uint8Array): void {
+    const buffer = bytes.buffer;
+    if (buffer !== this.viewBuffer) {
+      this.view = new DataView(buffer);
+      this.viewBuffer = buffer;
+    }
+    this.base = bytes.byteOffset;
+    this.lim2 = bytes.length - 2;
+    this.lim3 = bytes.length - 3;
+    this.lim4 = bytes.length - 4;
+    this.viewBytes = bytes;
+  }
+
   /** The layer id at depth `i` (the codec's id string: compare with `===`); `''` past the last layer. */
   layerId(i: number): string {
-    return i >= 0 && i < this.count ? (this.codecIds[this.slots[i * SLOT + 4]!] as string) : '';
+    return i >= 0 && i < this.count ? (this.codecIds[this.cis[i]!] as string) : '';
   }
-  /** The {@link LayerKind} at depth `i`. */
+  /** The {@link LayerKind} at depth `i` (`i` < `count`). */
   kind(i: number): number {
-    return this.meta[this.slots[i * SLOT + 4]!]! >>> 8;
+    return this.kinds[i]!;
   }
   /** Absolute offset of the header at depth `i`. */
   offset(i: number): number {
-    return this.slots[i * SLOT]!;
+    return this.offs[i]!;
   }
   /** Header length at depth `i`. */
   headerLength(i: number): number {
-    return this.slots[i * SLOT + 1]!;
+    return (i + 1 < this.count ? this.offs[i + 1]! : this.payloadOffset) - this.offs[i]!;
   }
   /** End of what the layer at depth `i` encloses (its datagram end for IPv4/IPv6/UDP). */
   end(i: number): number {
-    return this.slots[i * SLOT + 3]!;
+    return this.ends[i]!;
   }
   /** Depth of the `nth` layer with this id (0-based; negative counts from the inside), -1 when none. */
   indexOf(id: string, nth = 0): number {
@@ -463,27 +664,29 @@ export class StackDecoder {
     }
     return -1;
   }
-  /** The byte at `offset(i) + field`. No bounds check: fields inside `headerLength(i)` are always present. */
+  // Field reads: a field inside `headerLength(i)` is always present. A `u16`/`u24`/`u32` read that does not
+  // fit inside the packet's bytes returns 0: never bytes of the buffer around the packet (a capture's next
+  // record), never a RangeError. The check is one compare; a loop with very many accessor calls may exceed
+  // V8's inlining budget with it (see benchmarks/analysis.md), a price paid for reads that stay in the packet.
+
+  /** The byte at `offset(i) + field` (`i` < `count`; `undefined` outside the packet, as indexing a Uint8Array gives). */
   u8(i: number, field: number): number {
-    return this.bytes[this.slots[i * SLOT]! + field]!;
+    return this.bytes[this.offs[i]! + field]!;
   }
   /** The big-endian 16-bit value at `offset(i) + field`. */
   u16(i: number, field: number): number {
-    const b = this.bytes;
-    const o = this.slots[i * SLOT]! + field;
-    return (b[o]! << 8) | b[o + 1]!;
+    const o = this.offs[i]! + field;
+    return (o >>> 0) > this.lim2 ? 0 : this.view.getUint16(this.base + o);
   }
   /** The big-endian 24-bit value at `offset(i) + field`. */
   u24(i: number, field: number): number {
-    const b = this.bytes;
-    const o = this.slots[i * SLOT]! + field;
-    return (b[o]! << 16) | (b[o + 1]! << 8) | b[o + 2]!;
+    const o = this.offs[i]! + field;
+    return (o >>> 0) > this.lim3 ? 0 : (this.view.getUint16(this.base + o) << 8) | this.view.getUint8(this.base + o + 2);
   }
   /** The big-endian unsigned 32-bit value at `offset(i) + field`. */
   u32(i: number, field: number): number {
-    const b = this.bytes;
-    const o = this.slots[i * SLOT]! + field;
-    return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+    const o = this.offs[i]! + field;
+    return (o >>> 0) > this.lim4 ? 0 : this.view.getUint32(this.base + o);
   }
   /** The contract object of the layer at depth `i`, decoded by its codec (allocates; for debugging and rare paths). */
   header(i: number): LayerObject | undefined {
@@ -494,10 +697,9 @@ export class StackDecoder {
 
   /** Depth of the `pick`-th IP header (0-based from the outside), -1 when none; `ips` counts them when `pick` < 0. */
   private ipDepth(pick: number): number {
-    const slots = this.slots;
-    const meta = this.meta;
+    const kinds = this.kinds;
     for (let i = 0, k = 0; i < this.count; i++) {
-      const kind = meta[slots[i * SLOT + 4]!]! >>> 8;
+      const kind = kinds[i]!;
       if ((kind === LayerKind.Ipv4 || kind === LayerKind.Ipv6) && k++ === pick) return i;
     }
     return -1;
@@ -526,15 +728,15 @@ export class StackDecoder {
       return undefined;
     }
     const b = this.bytes;
-    const slots = this.slots;
-    const meta = this.meta;
+    const offs = this.offs;
+    const kinds = this.kinds;
     const count = this.count;
-    const o = slots[i * SLOT]!;
+    const o = offs[i]!;
     s.bytes = b;
     s.ipIndex = i;
     let protocol: number;
     let frag = false;
-    if (meta[slots[i * SLOT + 4]!]! >>> 8 === LayerKind.Ipv4) {
+    if (kinds[i] === LayerKind.Ipv4) {
       s.ipVersion = 4;
       s.srcV4 = ((b[o + 12]! << 24) | (b[o + 13]! << 16) | (b[o + 14]! << 8) | b[o + 15]!) >>> 0;
       s.dstV4 = ((b[o + 16]! << 24) | (b[o + 17]! << 16) | (b[o + 18]! << 8) | b[o + 19]!) >>> 0;
@@ -551,11 +753,11 @@ export class StackDecoder {
       protocol = b[o + 6]!;
     }
     let j = i + 1;
-    let kind = j < count ? meta[slots[j * SLOT + 4]!]! >>> 8 : LayerKind.Other;
+    let kind = j < count ? kinds[j]! : LayerKind.Other;
     while (j < count && kind === LayerKind.Ipv6Extension) {
-      protocol = b[slots[j * SLOT]!]!;
+      protocol = b[offs[j]!]!;
       j++;
-      kind = j < count ? meta[slots[j * SLOT + 4]!]! >>> 8 : LayerKind.Other;
+      kind = j < count ? kinds[j]! : LayerKind.Other;
     }
     s.protocol = protocol;
     s.hasPorts = false;
@@ -563,7 +765,7 @@ export class StackDecoder {
     s.dstPort = 0;
     if (j < count) {
       if (kind === LayerKind.Udp) {
-        const u = slots[j * SLOT]!;
+        const u = offs[j]!;
         s.hasPorts = true;
         s.srcPort = (b[u]! << 8) | b[u + 1]!;
         s.dstPort = (b[u + 2]! << 8) | b[u + 3]!;
@@ -622,6 +824,97 @@ export class StackDecoder {
       ? `proto ${s.protocol} [${src}]:${s.srcPort} > [${dst}]:${s.dstPort}`
       : `proto ${s.protocol} ${src}:${s.srcPort} > ${dst}:${s.dstPort}`;
   }
+}
+
+/** Whether `a[0, aLen)` and `b[0, bLen)` hold the same codec indexes. */
+function samePath(a: Int32Array, aLen: number, b: Int32Array, bLen: number): boolean {
+  if (aLen !== bLen) return false;
+  for (let i = 0; i < aLen; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The source of a walker for `path` (codec indexes with their LayerKind, fast-path case and datagram bit).
+ * The body of its function is `(w, b, o, limit)`; `ET`, `IP`, `UP` are the dispatch tables. Each step is the
+ * general loop's body for that layer (keep them in step): it checks what the fast path checks, and where the
+ * loop would take the codec's slow path, the walker hands over *before* the step (`w.pNext` is the step's own
+ * codec), so the loop repeats the check and goes the slow way. After a step it goes on only when the
+ * dispatch leads to the next codec of the path and the loop would not stop; otherwise it finishes the packet
+ * (when the loop would stop: no next layer, or the datagram is used up) or hands over at the next depth.
+ */
+function walkerSource(path: number[], kinds: number[], fasts: number[], bounds: boolean[], ethernetIdx: number, id: number): string {
+  // The codec indexes and kinds are the same for every packet of the path: stored only when another walk
+  // (the general loop, another walker) may have overwritten them since this walker last stored them.
+  const constants = path.map((ci, d) => `cis[${d}] = ${ci}; kinds[${d}] = ${kinds[d]};`).join(' ');
+  const lines: string[] = [
+    "'use strict';",
+    'return function walker(w, b, o, limit) {',
+    '  const offs = w.offs, ends = w.ends;',
+    `  if (w.shapeId !== ${id}) { const cis = w.cis, kinds = w.kinds; ${constants} w.shapeId = ${id}; }`,
+    '  let room = 0, hl = 0, next = -1, h = 0, v = 0, x = 0;',
+  ];
+  let innerIp = -1;
+  const handOver = (depth: number, nextCode: string, inner: number): string =>
+    `w.pOff = o; w.pLimit = limit; w.pNext = ${nextCode}; w.pInner = ${inner}; return ${depth};`;
+  path.forEach((ci, d) => {
+    const kind = kinds[d]!;
+    const stop = handOver(d, String(ci), innerIp);
+    lines.push(`  // depth ${d}`, '  room = limit - o;');
+    let declared = false;
+    switch (fasts[d]) {
+      case FAST_ETHERNET:
+        lines.push(`  if (room < 14) { ${stop} }`, '  hl = 14;', '  next = ET[(b[o + 12] << 8) | b[o + 13]] - 1;');
+        break;
+      case FAST_VLAN:
+        lines.push(`  if (room < 4) { ${stop} }`, '  hl = 4;', '  next = ET[(b[o + 2] << 8) | b[o + 3]] - 1;');
+        break;
+      case FAST_IPV4:
+        declared = true;
+        lines.push(
+          `  if (room < 20) { ${stop} }`,
+          '  v = b[o]; h = (v & 15) << 2; x = (b[o + 2] << 8) | b[o + 3];',
+          `  if (!(v >>> 4 === 4 && h >= 20 && h <= room && x >= h)) { ${stop} }`,
+          '  hl = h; v = b[o + 9];',
+          '  next = ((b[o + 6] & 0x1f) | b[o + 7]) === 0 && v !== 0 ? IP[v] - 1 : -1;',
+        );
+        break;
+      case FAST_IPV6:
+        declared = true;
+        lines.push(
+          `  if (room < 40) { ${stop} }`,
+          '  x = (b[o + 4] << 8) | b[o + 5];',
+          `  if (!(b[o] >>> 4 === 6 && x > 0)) { ${stop} }`,
+          '  hl = 40; x = 40 + x;',
+          '  next = IP[b[o + 6]] - 1;',
+        );
+        break;
+      case FAST_UDP:
+        declared = true;
+        lines.push(
+          `  if (room < 8) { ${stop} }`,
+          '  x = (b[o + 4] << 8) | b[o + 5];',
+          `  if (!(x >= 8)) { ${stop} }`,
+          '  hl = 8; v = UP[(b[o + 2] << 8) | b[o + 3]];',
+          '  next = (v !== 0 ? v : UP[(b[o] << 8) | b[o + 1]]) - 1;',
+        );
+        break;
+      case FAST_VXLAN:
+        lines.push(`  if (room < 8) { ${stop} }`, '  hl = 8;', `  next = ${ethernetIdx};`);
+        break;
+      default:
+        throw new Error(`no walker step for codec ${ci}`);
+    }
+    lines.push(`  offs[${d}] = o;`);
+    if (declared && bounds[d]) lines.push('  if (x >= hl && o + x <= limit) limit = o + x;');
+    lines.push(`  ends[${d}] = limit;`, '  o += hl;');
+    if (kind === LayerKind.Ipv4 || kind === LayerKind.Ipv6) innerIp = d;
+    const finish = `w.count = ${d + 1}; w.innerIp = ${innerIp}; w.payloadOffset = o; w.payloadEnd = limit; return -1;`;
+    const leave = `if (next < 0 || o >= limit) { ${finish} } ${handOver(d + 1, 'next', innerIp)}`;
+    if (d + 1 < path.length) lines.push(`  if (next !== ${path[d + 1]} || o >= limit) { ${leave} }`);
+    else lines.push(`  ${leave}`);
+  });
+  lines.push('};');
+  return lines.join('\n');
 }
 
 let shared: Registry | undefined;

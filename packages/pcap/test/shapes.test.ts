@@ -1,0 +1,117 @@
+/**
+ * Optimised reader code survives a full garbage collection that runs while no reader is alive (issue #6).
+ * V8 throws away optimised code that depends on a hidden class that died, and a class's hidden classes die
+ * with its last instance; the module keeps one reader of each kind (reader.ts `keepShapes`) so that the next
+ * file does not start from the interpreter again. Reading 32 MiB after such a collection took twice as long.
+ *
+ * The checks use V8's test intrinsics (`--allow-natives-syntax`, set at run time for code compiled after);
+ * they are skipped, visibly, where the intrinsics are not available.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { CaptureReader, CaptureStreamReader, PcapWriter, readCapture, readCaptureStream } from '@wirestack/pcap';
+import { describe, expect, it } from 'vitest';
+import { shapeAnchors } from '../src/reader.js';
+import { chunked } from './helpers.js';
+
+setFlagsFromString('--expose-gc');
+setFlagsFromString('--allow-natives-syntax');
+const gc = runInNewContext('gc') as () => void;
+
+type Intrinsic = (f: unknown) => number;
+function intrinsic(body: string): Intrinsic | undefined {
+  try {
+    return new Function('f', body) as Intrinsic;
+  } catch {
+    return undefined;
+  }
+}
+const status = intrinsic('return %GetOptimizationStatus(f)');
+const prepare = intrinsic('%PrepareFunctionForOptimization(f)');
+const optimizeNext = intrinsic('%OptimizeFunctionOnNextCall(f)');
+/** V8's OptimizationStatus bit for "has optimised code". */
+const OPTIMIZED = 1 << 4;
+const optimized = (f: unknown): boolean => ((status as Intrinsic)(f) & OPTIMIZED) !== 0;
+
+function capture(n: number): Uint8Array {
+  const w = new PcapWriter();
+  const parts = [w.header()];
+  for (let i = 0; i < n; i++) parts.push(w.writeRecord({ timestampNs: BigInt(i) * 1000n, data: new Uint8Array(60 + i).fill(i) }));
+  const out = new Uint8Array(parts.reduce((k, p) => k + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+const BYTES = capture(40);
+
+function readAll(): number {
+  let n = 0;
+  for (const rec of readCapture(BYTES)) n += rec.capturedLength;
+  return n;
+}
+
+/** Opens a stream reader, takes its first record with `next()` and then every other one with `tryNext()`. */
+async function streamAll(): Promise<number> {
+  const reader = readCaptureStream(chunked(BYTES, [1 << 20]), { copyData: false });
+  const first = await reader.next();
+  let n = first.done ? 0 : first.value.capturedLength;
+  for (let rec = reader.tryNext(); rec !== undefined; rec = reader.tryNext()) n += rec.capturedLength;
+  return n;
+}
+
+describe('shape anchors', () => {
+  it('are one reader of each kind, holding only a 24-byte header', () => {
+    readAll();
+    const anchors = shapeAnchors() as readonly unknown[];
+    expect(anchors).toHaveLength(2);
+    const [sync, stream] = anchors;
+    expect(sync).toBeInstanceOf(CaptureReader);
+    expect(stream).toBeInstanceOf(CaptureStreamReader);
+    expect((sync as CaptureReader).format).toBe('pcap');
+    expect((sync as CaptureReader).interfaces).toHaveLength(1);
+    // what the sync anchor's queue holds: the (consumed) header, nothing else
+    const queue = (sync as unknown as { queue: { buf: Uint8Array; avail: number } }).queue;
+    expect(queue.buf.length).toBeLessThanOrEqual(24);
+    expect(queue.avail).toBe(0);
+    // the stream anchor never read its (empty) source
+    expect((stream as CaptureStreamReader).format).toBeUndefined();
+  });
+
+  it('leave what readers return unchanged', async () => {
+    const expected = 40 * 60 + (39 * 40) / 2;
+    expect(readAll()).toBe(expected);
+    expect(await streamAll()).toBe(expected);
+  });
+});
+
+describe.skipIf(status === undefined || prepare === undefined || optimizeNext === undefined)('optimised code and full collections', () => {
+  it('CaptureReader.next stays optimised across a full collection with no reader alive', () => {
+    const next = CaptureReader.prototype.next;
+    for (let i = 0; i < 5; i++) readAll();
+    (prepare as Intrinsic)(next);
+    readAll();
+    (optimizeNext as Intrinsic)(next);
+    readAll();
+    expect(optimized(next)).toBe(true);
+    gc();
+    gc();
+    expect(optimized(next)).toBe(true);
+  });
+
+  it('CaptureStreamReader.tryNext stays optimised across a full collection with no reader alive', async () => {
+    const tryNext = CaptureStreamReader.prototype.tryNext;
+    for (let i = 0; i < 5; i++) await streamAll();
+    (prepare as Intrinsic)(tryNext);
+    await streamAll();
+    (optimizeNext as Intrinsic)(tryNext);
+    await streamAll();
+    expect(optimized(tryNext)).toBe(true);
+    gc();
+    gc();
+    expect(optimized(tryNext)).toBe(true);
+  });
+});
