@@ -6,8 +6,10 @@
  * lengths and checksums that were left out, so each sees its finished payload (gopacket's serialize order).
  * A value that is given is written as given.
  *
- * Hot path notes: the per-layer working arrays live in a scratch object reused between calls, and one
- * context object per call serves every layer (codecs read it during their call and keep nothing).
+ * Hot path notes: stacks made only of the stock Ethernet, IPv4, UDP, VXLAN and raw codecs go through a fused
+ * encoder (encode-fast.ts) that gives the same bytes and leaves anything else, errors included, to the path
+ * below. There, the per-layer working arrays live in a scratch object reused between calls, and one context
+ * object per call serves every layer (codecs read it during their call and keep nothing).
  */
 import {
   EncodeError,
@@ -19,6 +21,7 @@ import {
   type Registry,
   writeHex,
 } from '@wirestack/core';
+import { encodeFast } from './encode-fast.js';
 import { fallbackRegistry } from './fallback.js';
 import { type CodecInfo, type Plan, planOf } from './plan.js';
 import { raw } from './raw.js';
@@ -30,9 +33,8 @@ export interface EncodeStackOptions {
   /** Bytes after the outermost datagram (Ethernet padding, FCS), hex or bytes. */
   trailer?: string | Uint8Array | undefined;
   /**
-   * Write into this buffer at `offset` instead of allocating (it must be large enough: see {@link stackEncodingLength}).
-   * Without it, packets up to 2 KiB come as views into a shared, pooled `ArrayBuffer` (see `allocate` in encode.ts):
-   * use the bytes as they are, or `slice()` them for an `ArrayBuffer` of their own.
+   * Write into this buffer at `offset` instead of allocating (it must be large enough: see {@link stackEncodingLength});
+   * the result is a view of the bytes written. Without it, the result owns a new `ArrayBuffer` of exactly its size.
    */
   into?: Uint8Array;
   offset?: number;
@@ -150,6 +152,8 @@ export function stackEncodingLength(layers: readonly LayerObject[], options: Enc
 /** Encodes a stack of contract layer objects into packet bytes. Throws `EncodeError` on values it cannot encode. */
 export function encodeStack(layers: readonly LayerObject[], options: EncodeStackOptions = {}): Uint8Array {
   const registry = options.registry ?? fallbackRegistry();
+  const fast = encodeFast(layers, options.trailer, options.into, options.offset, registry);
+  if (fast !== undefined) return fast;
   const s = freeScratch ?? new Scratch();
   freeScratch = undefined;
   const out = encodeWith(layers, options, registry, s);
