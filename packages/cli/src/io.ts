@@ -146,15 +146,6 @@ export async function* readLines(path: string, streams: Pick<CliStreams, 'stdin'
   if (rest.length > 0) yield rest;
 }
 
-/** The summary arrow ` → ` with the arrow as its UTF-8 bytes, one Latin-1 character each (see {@link LineWriter}). */
-export const LATIN1_ARROW = ' \u00e2\u0086\u0092 ';
-
-/**
- * A character of the text that is neither ASCII nor part of a whole {@link LATIN1_ARROW} (space e2 86 92 space).
- * One character class to scan for, the arrow checked only where it matches.
- */
-const NOT_ASCII_ARROWS = /[\u0080-\uffff](?<! \xe2(?=\x86\x92 ))(?<! \xe2\x86(?=\x92 ))(?<! \xe2\x86\x92(?= ))/;
-
 /**
  * Batches output lines into large writes, waits for `drain` when the stream asks for it, and notices a
  * closed pipe (EPIPE): from then on `closed` is true and writes are dropped, so commands can stop early.
@@ -169,16 +160,9 @@ export class LineWriter {
     if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') this.failure = e;
   };
 
-  /**
-   * `mode` says how queued lines become bytes: `'text'` joins them and writes the text; `'latin1-arrows'` is for
-   * lines that carry arrows as {@link LATIN1_ARROW}: a batch that is otherwise ASCII is written as Latin-1 bytes,
-   * which are exactly the UTF-8 of the same text with real arrows (V8 keeps such text one byte per character,
-   * so joining and encoding it is a copy), any other batch has its arrows put back and is written as UTF-8.
-   */
   constructor(
     private readonly stream: Writable,
     private readonly batch = 64 * 1024,
-    private readonly mode: 'text' | 'latin1-arrows' = 'text',
   ) {
     stream.on('error', this.onError);
   }
@@ -210,9 +194,7 @@ export class LineWriter {
     const text = `${this.parts.join('\n')}\n`;
     this.parts = [];
     this.size = 0;
-    if (this.mode === 'text') await this.write(text);
-    else if (!NOT_ASCII_ARROWS.test(text)) await this.write(Buffer.from(text, 'latin1'));
-    else await this.write(text.replaceAll(LATIN1_ARROW, ' \u2192 '));
+    await this.write(text);
   }
 
   /** Writes text as is (after the queued lines), respecting backpressure. */
@@ -240,6 +222,104 @@ export class LineWriter {
   }
 
   /** Flushes and detaches from the stream. */
+  async end(): Promise<void> {
+    await this.flush();
+  }
+}
+
+/** Bytes kept free at the end of a {@link ByteWriter} batch: room for any line the fast paths write without checks. */
+export const BYTE_LINE_ROOM = 16 * 1024;
+
+/**
+ * Output built as bytes: lines are written straight into `buf` at `pos` (the fast paths fill it themselves,
+ * after `reserve`), and a full batch goes to the stream as one write. A written batch belongs to the stream
+ * (it may hold on to it until it is flushed), so each batch gets a fresh buffer instead of reusing one.
+ * Backpressure and a closed pipe are handled as {@link LineWriter} does.
+ */
+export class ByteWriter {
+  /** The batch being filled; bytes `[0, pos)` are queued. */
+  buf: Uint8Array;
+  pos = 0;
+  private broken = false;
+  private failure: Error | undefined;
+  private readonly utf8 = new TextEncoder();
+  private readonly onError = (e: Error & { code?: string }): void => {
+    this.broken = true;
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') this.failure = e;
+  };
+
+  constructor(
+    private readonly stream: Writable,
+    private readonly batch = 64 * 1024,
+  ) {
+    this.buf = Buffer.allocUnsafe(batch + BYTE_LINE_ROOM);
+    stream.on('error', this.onError);
+  }
+
+  /** True once the reader has gone away (EPIPE) or the stream was destroyed. */
+  get closed(): boolean {
+    return this.broken || this.stream.destroyed === true || this.stream.writableEnded === true;
+  }
+
+  /** An error other than EPIPE that the stream reported, if any. */
+  get error(): Error | undefined {
+    return this.failure;
+  }
+
+  /** Whether enough is queued that the caller should `await flush()`. */
+  get full(): boolean {
+    return this.pos >= this.batch;
+  }
+
+  /** Makes room for `n` more bytes at `pos` (a longer buffer when one line is larger than the batch). */
+  reserve(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const b = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n + BYTE_LINE_ROOM));
+    b.set(this.buf.subarray(0, this.pos));
+    this.buf = b;
+  }
+
+  /** Queues one line of text (any characters, written as UTF-8) and its newline. */
+  line(s: string): void {
+    this.reserve(s.length * 3 + 1);
+    const { written } = this.utf8.encodeInto(s, this.buf.subarray(this.pos));
+    this.pos += written;
+    this.buf[this.pos++] = 10;
+  }
+
+  /** Writes the queued bytes, waiting for `drain` if the stream's buffer is full. */
+  async flush(): Promise<void> {
+    if (this.pos === 0) return;
+    const chunk = this.buf.subarray(0, this.pos);
+    this.buf = Buffer.allocUnsafe(this.batch + BYTE_LINE_ROOM);
+    this.pos = 0;
+    await this.write(chunk);
+  }
+
+  private async write(chunk: Uint8Array): Promise<void> {
+    if (this.closed) return;
+    let ok: boolean;
+    try {
+      ok = this.stream.write(chunk);
+    } catch (e) {
+      this.onError(e as Error);
+      return;
+    }
+    if (ok || this.closed) return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.stream.off('drain', done);
+        this.stream.off('error', done);
+        this.stream.off('close', done);
+        resolve();
+      };
+      this.stream.on('drain', done);
+      this.stream.on('error', done);
+      this.stream.on('close', done);
+    });
+  }
+
+  /** Flushes what is queued. */
   async end(): Promise<void> {
     await this.flush();
   }

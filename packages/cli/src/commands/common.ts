@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { Registry } from '@wirestack/core';
 import type { CaptureRecord } from '@wirestack/pcap';
 import { type DecodedPacket, decodeStack } from '@wirestack/stack';
-import { type CliStreams, type InputError, type LineWriter, openInput, toInputError } from '../io.js';
+import { type CliStreams, type InputError, openInput, toInputError } from '../io.js';
 import { firstLayerFor } from '../link.js';
 import { Progress } from '../progress.js';
 
@@ -14,6 +14,15 @@ export interface Visit {
   index: number;
   rec: CaptureRecord;
   pkt: DecodedPacket;
+}
+
+/** The output a loop writes to (a `LineWriter` or a `ByteWriter`). */
+export interface LoopOutput {
+  /** True once the reader has gone away: the loop stops. */
+  readonly closed: boolean;
+  /** Enough is queued that the loop awaits `flush()` before the next packet. */
+  readonly full: boolean;
+  flush(): Promise<void>;
 }
 
 /** Options of {@link forEachPacket}. */
@@ -28,8 +37,13 @@ export interface LoopOptions {
   progress?: boolean;
   /** Only decode packets for which this returns true (others are skipped without decoding). */
   want?: (file: string, index: number) => boolean;
-  /** Output to flush before an error line, and whose closing (EPIPE) stops the loop. */
-  out?: LineWriter;
+  /** Output to flush before an error line and when full, and whose closing (EPIPE) stops the loop. */
+  out?: LoopOutput;
+  /**
+   * Takes each record to visit instead of the loop decoding it and calling `visit` (for `decode`, which
+   * writes most packets straight from their bytes and decodes only the others itself).
+   */
+  record?: (file: string, index: number, rec: CaptureRecord) => void;
   /** Build the hex of raw/padding bytes and trailers (default true; summaries only need their sizes). */
   opaqueHex?: boolean;
 }
@@ -59,6 +73,8 @@ export async function forEachPacket(
   const res: LoopResult = { code: 0, visited: 0, seen: 0 };
   const skip = opts.skip ?? 0;
   const count = opts.count ?? Number.POSITIVE_INFINITY;
+  const record = opts.record;
+  const out = opts.out;
   const decodeOpts = {
     registry: opts.registry,
     verifyChecksums: opts.verifyChecksums,
@@ -94,10 +110,14 @@ export async function forEachPacket(
             if (progress && (index & 1023) === 0) progress.update(input.bytesRead, index);
             continue;
           }
-          decodeOpts.first = firstLayerFor(rec.linkType, rec.data[0]);
-          const pkt = decodeStack(rec.data, decodeOpts);
-          const pending = visit({ file: input.name, index, rec, pkt });
-          if (pending !== undefined) await pending;
+          if (record !== undefined) record(input.name, index, rec);
+          else {
+            decodeOpts.first = firstLayerFor(rec.linkType, rec.data[0]);
+            const pkt = decodeStack(rec.data, decodeOpts);
+            const pending = visit({ file: input.name, index, rec, pkt });
+            if (pending !== undefined) await pending;
+          }
+          if (out?.full) await out.flush();
           res.visited++;
           if (progress && (index & 255) === 0) progress.update(input.bytesRead, index);
           if (res.visited >= count || opts.out?.closed) break;

@@ -1,7 +1,11 @@
 /** `wirestack decode FILE...`: one summary line or one JSON packet record per packet. */
 import { type CaptureRecord, formatTimestamp } from '@wirestack/pcap';
+import { decodeStack } from '@wirestack/stack';
+import { FastJson } from '../fast-json.js';
+import { FastSummary } from '../fast-summary.js';
 import { summaryLine } from '../format.js';
-import { type CliStreams, LATIN1_ARROW, LineWriter } from '../io.js';
+import { ByteWriter, type CliStreams } from '../io.js';
+import { firstLayerFor } from '../link.js';
 import { buildRegistry } from '../registry.js';
 import { forEachPacket, type Visit } from './common.js';
 
@@ -45,27 +49,39 @@ export function recordTimestamp(rec: CaptureRecord): string {
 export async function runDecode(files: string[], opts: DecodeOptions, streams: CliStreams): Promise<number> {
   const registry = buildRegistry(opts, 'decode');
   const json = opts.json === true;
-  // Summary lines are queued with Latin-1 arrows and written as the same UTF-8 bytes (see LineWriter).
-  const out = new LineWriter(streams.stdout, 64 * 1024, json ? 'text' : 'latin1-arrows');
+  const verifyChecksums = opts.verifyChecksums ?? true;
+  const out = new ByteWriter(streams.stdout, 64 * 1024);
   const progress = opts.progress ?? (!json && streams.stderr.isTTY === true);
+  // Lines of the common stacks are written from the bytes; every other packet is decoded here.
+  const fast = json
+    ? new FastJson(registry, verifyChecksums, recordTimestamp)
+    : new FastSummary(registry, verifyChecksums, recordTimestamp);
+  const decodeOpts = {
+    registry,
+    verifyChecksums,
+    first: 'ethernet',
+    // Summary lines only print the sizes of raw bytes and trailers: skip building their hex.
+    opaqueHex: json,
+  };
   const res = await forEachPacket(
     files.length ? files : ['-'],
     streams,
     {
       registry,
-      verifyChecksums: opts.verifyChecksums ?? true,
+      verifyChecksums,
       ...(opts.skip !== undefined ? { skip: opts.skip } : {}),
       ...(opts.count !== undefined ? { count: opts.count } : {}),
       progress,
       out,
-      // Summary lines only print the sizes of raw bytes and trailers: skip building their hex.
-      opaqueHex: json,
+      record: (file, index, rec) => {
+        if (fast.write(out, index, rec)) return;
+        decodeOpts.first = firstLayerFor(rec.linkType, rec.data[0]);
+        const pkt = decodeStack(rec.data, decodeOpts);
+        const ts = recordTimestamp(rec);
+        out.line(json ? packetRecordJson({ file, index, rec, pkt }, ts) : summaryLine(index, ts, pkt));
+      },
     },
-    (v) => {
-      const ts = recordTimestamp(v.rec);
-      out.line(json ? packetRecordJson(v, ts) : summaryLine(v.index, ts, v.pkt, LATIN1_ARROW));
-      return out.full ? out.flush() : undefined;
-    },
+    () => undefined,
   );
   await out.end();
   return res.code;
