@@ -202,9 +202,13 @@ if (ethernet && ipv4 && udp) {
       }
       sink.n += x;
     },
-    baseline: ['baseline/binary-parser/outer-eth-ipv4-udp (text)', 'baseline/node_pcap/decode.packet'],
+    baseline: [
+      'baseline/binary-parser/outer-eth-ipv4-udp (text)',
+      'baseline/node_pcap/EthernetPacket.decode',
+      'baseline/node_pcap/decode.packet',
+    ],
     target: (r, all) => {
-      const np = all.get('baseline/node_pcap/decode.packet');
+      const np = all.get('baseline/node_pcap/EthernetPacket.decode');
       return np ? { goal: '≤ 0.3× node_pcap', met: r.median <= 0.3 * np.median } : { goal: '≤ 0.3× node_pcap', met: undefined };
     },
   });
@@ -333,6 +337,38 @@ if (pcap) {
     },
     target: (r) => ({ goal: '≥ 1.6 GB/s', met: perRecordBytes / r.median >= 1.6 }),
   });
+  // The per-record functions are made once: a fresh closure per round would die at the harness's gc()
+  // before each round, and with it the optimised loop that inlined it.
+  const capturedLength = (rec) => rec.capturedLength;
+  /**
+   * Streams the capture the fast documented way: records taken with `tryNext()`, `await next()` only
+   * when a chunk must be read (one await per chunk, not per record). `use(rec)` returns a number.
+   */
+  const streamPasses = async (n, use) => {
+    let ops = 0;
+    let x = 0;
+    while (ops < n) {
+      const reader = pcap.readCaptureStream(chunks(capBytes, 1 << 20), { copyData: false });
+      for (;;) {
+        let rec = reader.tryNext();
+        if (rec === undefined) {
+          const r = await reader.next();
+          if (r.done) break;
+          rec = r.value;
+        }
+        x += use(rec);
+      }
+      ops += cap.records;
+    }
+    sink.n += x;
+    return ops;
+  };
+  add({
+    name: 'pcap/read (stream, tryNext, 1 MiB chunks from memory)',
+    bytes: perRecordBytes,
+    run: (n) => streamPasses(n, capturedLength),
+    target: (r) => ({ goal: '≥ 1.6 GB/s', met: perRecordBytes / r.median >= 1.6 }),
+  });
   if (pcapNode) {
     const dir = mkdtempSync(join(os.tmpdir(), 'wirestack-bench-'));
     const file = join(dir, 'bench.pcap');
@@ -355,13 +391,20 @@ if (pcap) {
     });
   }
   // The command line end to end on a capture file (a child process per run; its start-up, measured on a
-  // one-record capture, is subtracted). ns/op is per packet.
+  // one-record capture, is subtracted). ns/op is per packet. The file is 1 GiB of the same frame mix, as the
+  // issue's target says: on the 32 MiB capture V8's warm-up of the hot code (tens of ms) would weigh as much
+  // as the packets.
   const cliBin = join(HERE, '..', 'packages', 'cli', 'dist', 'bin.js');
   if (existsSync(cliBin)) {
     const dir = mkdtempSync(join(os.tmpdir(), 'wirestack-cli-bench-'));
     const file = join(dir, 'bench.pcap');
     const one = join(dir, 'one.pcap');
-    writeFileSync(file, capBytes);
+    // Only its size and record count are kept: the 1 GiB buffer goes as soon as the file is written.
+    const cliCap = (() => {
+      const c = SMOKE ? cap : buildCapture(frames, 1 << 30);
+      writeFileSync(file, c.bytes);
+      return { mib: c.bytes.length / 2 ** 20, records: c.records };
+    })();
     writeFileSync(one, capBytes.subarray(0, 24 + 16 + PKT.length));
     process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
     // The child reports its own CPU time on exit (or elapsed time is measured here with --wall).
@@ -382,18 +425,18 @@ if (pcap) {
         name: `cli/${label}`,
         bytes: perRecordBytes,
         unit: 'packet',
-        rounds: SMOKE ? 1 : 5,
+        rounds: SMOKE ? 1 : 3,
         run() {
           const startup = Math.min(runCli(args, one), runCli(args, one));
           const ns = runCli(args, file);
-          return { ops: cap.records, ns: Math.max(1, ns - startup) };
+          return { ops: cliCap.records, ns: Math.max(1, ns - startup) };
         },
         target: (r) => ({ goal, met: 1e9 / r.median >= rate }),
       });
     cliCase('decode (summary lines)', ['decode'], '≥ 1 M packets/s', 1e6);
     cliCase('decode --json', ['decode', '--json'], '≥ 300 k packets/s', 3e5);
     notes.push(
-      'cli/*: `node packages/cli/dist/bin.js decode [--json] FILE > /dev/null` on the pcap case capture written to a temporary file; a child process per round (its CPU time, reported by the child on exit), minus its start-up measured on a one-record capture.',
+      `cli/*: \`node packages/cli/dist/bin.js decode [--json] FILE > /dev/null\` on a ${cliCap.mib.toFixed(0)} MiB capture of the same frame mix (${cliCap.records} records) written to a temporary file; a child process per round (its CPU time, reported by the child on exit), minus its start-up measured on a one-record capture.`,
     );
   } else notes.push('packages/cli/dist/bin.js is not built: the cli/* cases were skipped.');
   if (StackDecoder) {
@@ -411,6 +454,16 @@ if (pcap) {
           return x;
         }),
     });
+    const innerSum = (rec) => {
+      const f = dec.innerFlow(rec.data);
+      return f.srcPort + f.dstV4;
+    };
+    add({
+      name: 'pcap/stream+inner-5tuple (tryNext, 1 MiB chunks from memory)',
+      bytes: perRecordBytes,
+      run: (n) => streamPasses(n, innerSum),
+      target: (r) => ({ goal: '≥ 1.0 GB/s', met: perRecordBytes / r.median >= 1.0 }),
+    });
   }
 } else notes.push('@wirestack/pcap is not built: the pcap/* cases were skipped.');
 
@@ -426,6 +479,8 @@ if (bp) {
       let x = 0;
       for (let i = 0; i < n; i++) x += bp.contractParser.parse(PKT).etherType;
       sink.n += x;
+      // A result kept alive across the harness's GC between rounds, as for every case (see node_pcap below).
+      sink.v = bp.contractParser.parse(PKT);
     },
   });
   add({
@@ -435,6 +490,7 @@ if (bp) {
       let x = 0;
       for (let i = 0; i < n; i++) x += bp.numericParser.parse(PKT).etherType;
       sink.n += x;
+      sink.v = bp.numericParser.parse(PKT);
     },
   });
   add({
@@ -447,6 +503,7 @@ if (bp) {
         x += ip.src + ip.dst + ip.protocol + ip.payload.srcPort + ip.payload.dstPort;
       }
       sink.n += x;
+      sink.v = bp.numericParser.parse(PKT);
     },
   });
   add({
@@ -456,23 +513,34 @@ if (bp) {
       let x = 0;
       for (let i = 0; i < n; i++) x += bp.outerParser.parse(PKT).udp.dstPort;
       sink.n += x;
+      sink.v = bp.outerParser.parse(PKT);
     },
   });
 }
 
 // node_pcap (optional: its native build needs libpcap-dev, so it is never a dependency)
 {
-  const require = createRequire(import.meta.url);
+  // Where `bash benchmarks/optional-baselines.sh` installs it, else wherever `require('pcap')` resolves.
+  const requirers = [createRequire(join(HERE, '.optional', 'package.json')), createRequire(import.meta.url)];
   let nodePcap;
-  try {
-    require.resolve('pcap');
-    nodePcap = require('pcap');
-  } catch (e) {
-    notes.push(
-      `node_pcap (\`pcap\` on npm) is not installed (${e.code ?? e.message}): its baseline and the "≤ 0.3× node_pcap" target were skipped. Install it (needs libpcap-dev) to compare.`,
-    );
+  let EthernetPacket;
+  let failure;
+  for (const require of requirers) {
+    try {
+      nodePcap = require('pcap');
+      EthernetPacket = require('pcap/decode').EthernetPacket;
+      notes.push(`node_pcap: \`pcap\` ${require('pcap/package.json').version} from ${require.resolve('pcap')}.`);
+      break;
+    } catch (e) {
+      failure ??= e;
+    }
   }
+  if (!nodePcap)
+    notes.push(
+      `node_pcap (\`pcap\` on npm) is not installed (${failure?.code ?? failure?.message}): its baseline and the "≤ 0.3× node_pcap" target were skipped. \`bash benchmarks/optional-baselines.sh\` installs it (with Debian's libpcap-dev).`,
+    );
   if (nodePcap) {
+    const keepNodePcap = { packet: undefined, ethernet: undefined };
     const buf = Buffer.from(PKT);
     const raw = { buf, header: Buffer.alloc(16), link_type: 'LINKTYPE_ETHERNET' };
     raw.header.writeUInt32LE(PKT.length, 8);
@@ -482,8 +550,31 @@ if (bp) {
       group: 'baseline',
       run(n) {
         let x = 0;
-        for (let i = 0; i < n; i++) x += nodePcap.decode.packet(raw).payload ? 1 : 0;
+        let p;
+        for (let i = 0; i < n; i++) {
+          p = nodePcap.decode.packet(raw);
+          x += p.payload ? 1 : 0;
+        }
         sink.n += x;
+        // Keep the last result: a full GC with no instance of its classes alive would throw away the code
+        // V8 optimised for them (the same care our own decoders take), and make node_pcap look slower.
+        keepNodePcap.packet = p;
+      },
+    });
+    // Its Ethernet decoder alone (IPv4 and UDP below it; node_pcap does not decode VXLAN), without the
+    // pcap record header: the closest to our outer decode, and the baseline the target is judged on.
+    add({
+      name: 'baseline/node_pcap/EthernetPacket.decode',
+      group: 'baseline',
+      run(n) {
+        let x = 0;
+        let p;
+        for (let i = 0; i < n; i++) {
+          p = new EthernetPacket().decode(buf, 0);
+          x += p.payload.payload.dport;
+        }
+        sink.n += x;
+        keepNodePcap.ethernet = p;
       },
     });
   }
