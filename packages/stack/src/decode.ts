@@ -4,22 +4,16 @@
  *
  * Hot path notes: the registry is compiled once per revision into a plan (`plan.ts`: codec facts in one
  * monomorphic record per codec, the `ethertype`/`ip.proto`/`udp.port` tables as typed arrays of codec
- * indexes), spans and datagram bounds go to a reused scratch buffer, and the per-layer checksum context is one
- * reused object, so a packet allocates its layer objects, its result and little else.
+ * indexes); datagram bounds go to a reused scratch array and the checksum context and network reference are
+ * reused objects, so a packet allocates its layer objects, its spans array, its result and little else. A
+ * path seen repeatedly is walked by code generated for it (`compiled.ts`), whose call sites each call one
+ * codec; the generic loop below takes over wherever a packet leaves that path.
  */
-import {
-  DecodeError,
-  type DecodeContext,
-  type IssueCode,
-  type LayerObject,
-  type NetworkRef,
-  type Registry,
-  toHex,
-  type VerifyContext,
-} from '@wirestack/core';
+import { DecodeError, type DecodeContext, type IssueCode, type LayerObject, type Registry, toHex } from '@wirestack/core';
 import { fallbackRegistry } from './fallback.js';
 import { DecodedPacket, type Issue } from './packet.js';
-import { type CodecInfo, planOf } from './plan.js';
+import { codegen, learn, type PathSlot, slotOf, Walk, WalkScratch } from './compiled.js';
+import { type CodecInfo, type Plan, planOf } from './plan.js';
 
 /** Options of {@link decodeStack}. */
 export interface DecodeStackOptions {
@@ -72,65 +66,95 @@ class Ctx implements DecodeContext {
   }
 }
 
-/** The checksum context handed to `verify` (codecs read it during the call and keep nothing). */
-class Verify implements VerifyContext {
-  headerLength = 0;
-  end = 0;
-  network: NetworkRef | undefined = undefined;
-}
-
-/** Per-call working space, reused between calls (a nested call, from inside a codec, gets its own). */
-class Scratch {
-  /** Per layer: offset, length (a plain array of small integers: copying it out is cheaper than a typed array's). */
-  spans: number[] = [];
-  /** Per datagram-bounding layer: its end, the end of what encloses it. */
-  bounds: number[] = [];
-  readonly verify = new Verify();
-}
-
-let freeScratch: Scratch | undefined = new Scratch();
+let freeScratch: WalkScratch | undefined = new WalkScratch();
 /**
- * The last context and packet built, kept until the next call. V8 drops the hidden class of class instances
- * at a full GC when no instance is alive, and throws away the optimized code built for it: without these
- * two references, a full GC every 100 000 packets made decodeStack several times slower.
+ * The last walk (with its context) and packet built, kept until the next call. V8 drops the hidden class of
+ * class instances at a full GC when no instance is alive, and throws away the optimized code built for it:
+ * without these two references, a full GC every 100 000 packets made decodeStack several times slower.
  */
-const kept: { ctx: Ctx | undefined; packet: DecodedPacket | undefined } = { ctx: undefined, packet: undefined };
+const kept: { walk: Walk | undefined; packet: DecodedPacket | undefined } = { walk: undefined, packet: undefined };
 
 /** Decodes `bytes` into layers, issues, padding and trailer. */
 export function decodeStack(bytes: Uint8Array, options: DecodeStackOptions = {}): DecodedPacket {
   const registry = options.registry ?? fallbackRegistry();
-  const verify = options.verifyChecksums ?? true;
-  const hex = options.opaqueHex !== false;
-  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
-  const limits: Readonly<DecodeLimits> = options.limits ? { ...DEFAULT_LIMITS, ...options.limits } : DEFAULT_LIMITS;
   const plan = planOf(registry);
-  const scratch = freeScratch ?? new Scratch();
+  const scratch = freeScratch ?? new WalkScratch();
   freeScratch = undefined;
-  const spans = scratch.spans;
-  const bounds = scratch.bounds;
-  const vctx = scratch.verify;
-  let nSpans = 0;
-  let nBounds = 0;
-  let nExt = 0;
-  let nMpls = 0;
-  let nGre = 0;
   const ctx = new Ctx(registry, bytes);
-  const layers = ctx.layers;
-  let offset = 0;
-  let limit = bytes.length;
-  /** Past an ICMP error header: the quoted packet may be cut short without an issue. */
-  let quoted = false;
-  let network: NetworkRef | undefined;
+  const w = new Walk(
+    bytes,
+    ctx,
+    options.verifyChecksums ?? true,
+    options.maxDepth ?? DEFAULT_MAX_DEPTH,
+    options.limits ? { ...DEFAULT_LIMITS, ...options.limits } : DEFAULT_LIMITS,
+    scratch,
+  );
   const firstId = options.first ?? 'ethernet';
   // `padding` only ever ends a stack; asked to start with it, decode the bytes as `raw`.
-  const firstCodec = registry.get(firstId === 'padding' ? 'raw' : firstId);
-  let info: CodecInfo | undefined = firstCodec === undefined ? undefined : plan.info(firstCodec);
+  const info = plan.first(firstId === 'padding' ? 'raw' : firstId);
+  let learning: PathSlot | undefined;
+  let at = -1;
   if (!info) {
+    w.spans = [];
     ctx.current = 0;
     ctx.issue('unsupported', `no codec for first layer '${firstId}'`, 0);
+  } else if (codegen.enabled) {
+    // A walker generated for the path this first codec usually starts, then the generic loop from wherever
+    // the walker stopped (see compiled.ts); clean paths the generic loop walked are learned from.
+    const slot = plan.slots[info.index] ?? slotOf(plan, info);
+    const walker = slot.walker;
+    let next: CodecInfo | undefined = info;
+    if (walker !== undefined) {
+      next = walker(w, info);
+      at = w.pathLen;
+    } else w.spans = [];
+    if (next !== undefined) {
+      walkOn(w, ctx, plan, next);
+      if (ctx.issues.length === 0) learning = slot;
+    } else if (slot.misses > 0) slot.misses--;
+  } else {
+    w.spans = [];
+    walkOn(w, ctx, plan, info);
   }
+  const pkt = finish(w, ctx, options.opaqueHex !== false);
+  if (learning !== undefined) learn(plan, learning, w, at, w.spans.length);
+  scratch.vctx.network = undefined;
+  freeScratch = scratch;
+  kept.walk = w;
+  kept.packet = pkt;
+  return pkt;
+}
+
+/**
+ * The generic loop: decodes from `info` at the walk's state until the packet ends or a layer stops it,
+ * recording the codecs it enters in `w.path`. Generated walkers (compiled.ts) repeat its body step by step.
+ */
+function walkOn(w: Walk, ctx: Ctx, plan: Plan, first: CodecInfo): void {
+  const bytes = w.bytes;
+  const layers = ctx.layers;
+  const spans = w.spans;
+  const bounds = w.bounds;
+  const vctx = w.vctx;
+  const net = w.net;
+  const path = w.path;
+  const verify = w.verifyChecksums;
+  const maxDepth = w.maxDepth;
+  const limits = w.limits;
+  let offset = w.offset;
+  let limit = w.limit;
+  /** Past an ICMP error header: the quoted packet may be cut short without an issue. */
+  let quoted = w.quoted;
+  let network = w.network;
+  let nSpans = w.nSpans;
+  let nBounds = w.nBounds;
+  let nExt = w.nExt;
+  let nMpls = w.nMpls;
+  let nGre = w.nGre;
+  let pathLen = w.pathLen;
+  let info: CodecInfo | undefined = first;
   while (info !== undefined) {
     const codec = info.codec;
+    path[pathLen++] = info;
     ctx.current = layers.length;
     if (layers.length >= maxDepth) {
       ctx.issue('too-deep', `more than ${maxDepth} layers; the rest is kept as raw`, offset);
@@ -184,7 +208,11 @@ export function decodeStack(bytes: Uint8Array, options: DecodeStackOptions = {})
       vctx.network = network;
       if (!info.verify.call(codec, h, bytes, offset, vctx)) ctx.issue('bad-checksum', `${info.id} checksum does not match`, offset);
     }
-    if (info.network) network = { layer: info.id, offset };
+    if (info.network) {
+      net.layer = info.id;
+      net.offset = offset;
+      network = net;
+    }
     offset += hl;
     ctx.payloadOffset = offset;
     ctx.end = limit;
@@ -202,6 +230,27 @@ export function decodeStack(bytes: Uint8Array, options: DecodeStackOptions = {})
       break;
     }
   }
+  w.offset = offset;
+  w.limit = limit;
+  w.quoted = quoted;
+  w.network = network;
+  w.nSpans = nSpans;
+  w.nBounds = nBounds;
+  w.nExt = nExt;
+  w.nMpls = nMpls;
+  w.nGre = nGre;
+  w.pathLen = pathLen;
+}
+
+/** The bytes after the last layer (`raw`), the padding of inner datagrams, the trailer, and the packet. */
+function finish(w: Walk, ctx: Ctx, hex: boolean): DecodedPacket {
+  const bytes = w.bytes;
+  const layers = ctx.layers;
+  const spans = w.spans;
+  const bounds = w.bounds;
+  const offset = w.offset;
+  const limit = w.limit;
+  let nSpans = w.nSpans;
   if (offset < limit) {
     layers.push({ layer: 'raw', data: hex ? toHex(bytes, offset, limit) : '' });
     spans[nSpans++] = offset;
@@ -209,7 +258,7 @@ export function decodeStack(bytes: Uint8Array, options: DecodeStackOptions = {})
   }
   // Padding of inner datagrams (innermost first), then the trailer after the outermost one. Bound i is at
   // bounds[2i] (its end) and bounds[2i + 1] (the end of what encloses it); empty pads at the outer end are dropped.
-  const nb = nBounds >>> 1;
+  const nb = w.nBounds >>> 1;
   let lastPad = 1;
   while (lastPad < nb && bounds[2 * lastPad] === bounds[2 * lastPad + 1]) lastPad++;
   for (let i = nb - 1; i >= lastPad; i--) {
@@ -221,11 +270,7 @@ export function decodeStack(bytes: Uint8Array, options: DecodeStackOptions = {})
   }
   const outerEnd = nb > 0 ? bounds[0]! : bytes.length;
   const trailer = outerEnd < bytes.length ? (hex ? toHex(bytes, outerEnd, bytes.length) : '') : undefined;
-  const packed = spans.slice(0, nSpans);
-  vctx.network = undefined;
-  freeScratch = scratch;
-  const pkt = new DecodedPacket(layers, packed, ctx.issues, trailer, bytes, bytes.length - outerEnd);
-  kept.ctx = ctx;
-  kept.packet = pkt;
-  return pkt;
+  // A walker's array has the size of the packets it learned from; this one may have stopped earlier.
+  if (spans.length !== nSpans) spans.length = nSpans;
+  return new DecodedPacket(layers, spans, ctx.issues, trailer, bytes, bytes.length - outerEnd);
 }

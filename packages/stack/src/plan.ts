@@ -7,6 +7,7 @@
  * indexes. A plan belongs to one revision of one registry: any `add`/`replace`/`bind`/`unbind` makes a new one.
  */
 import type { AnyCodec, NextRef, Registry } from '@wirestack/core';
+import type { PathSlot } from './compiled.js';
 
 /** Which per-packet limit a layer counts against (decodeStack's `limits`). */
 export type LimitName = 'ipv6ExtensionHeaders' | 'mplsLabels' | 'greHeaders';
@@ -83,6 +84,10 @@ export class Plan {
   readonly ethertype = new Uint16Array(65536);
   readonly ipProto = new Uint16Array(256);
   readonly udpPort = new Uint16Array(65536);
+  /** `decodeStack`'s learned paths and walkers, by the index of the first codec (see `compiled.ts`). */
+  readonly slots: Array<PathSlot | undefined> = [];
+  /** Walkers generated for this plan so far. */
+  compiles = 0;
 
   constructor(readonly registry: Registry) {
     this.revision = registry.revision;
@@ -113,6 +118,22 @@ export class Plan {
   /** The record of the codec with this id, as `registry.get` finds it. */
   get(id: string): CodecInfo | undefined {
     return this.byId.get(id);
+  }
+
+  private firstId: string | undefined = undefined;
+  private firstInfo: CodecInfo | undefined = undefined;
+
+  /**
+   * The record of `registry.get(id)` (`undefined` when there is none), remembering the last id asked for:
+   * `decodeStack` asks for its first layer on every packet, and two map lookups per packet show up.
+   */
+  first(id: string): CodecInfo | undefined {
+    if (id === this.firstId) return this.firstInfo;
+    const c = this.registry.get(id);
+    const info = c === undefined ? undefined : this.info(c);
+    this.firstId = id;
+    this.firstInfo = info;
+    return info;
   }
 
   /** The codec a `NextRef` points at, as `registry.resolve` finds it. */

@@ -1,0 +1,430 @@
+/**
+ * Generated walkers (src/compiled.ts) against the generic walk of decodeStack: for every packet we have
+ * (Scapy vectors, fixtures/captures, the shared real-world corpus), arbitrary stacks from the grammar, and
+ * packets that start as a learned path and then differ at each depth (a changed byte anywhere, a cut at
+ * every length, options that stop the walk), the two give deep-equal layers, spans, issues, trailer and
+ * trailerLength. Also: walkers are really built and used, and decodeStack works on when `new Function` is
+ * refused.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from '@fast-check/vitest';
+import { arbStack } from '@wirestack/arbitraries';
+import { DecodeError, type LayerCodec, type LayerObject, type Registry } from '@wirestack/core';
+import { readCapture } from '@wirestack/pcap';
+import { type DecodedPacket, type DecodeStackOptions, decodeStack, defaultRegistry, encodeStack } from '@wirestack/stack';
+import { corpusAvailable, corpusFiles, FIXTURES } from '@wirestack/testkit';
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { codegen, type Walker } from '../src/compiled.js';
+import { planOf } from '../src/plan.js';
+
+interface Sample {
+  name: string;
+  first: string;
+  bytes: Uint8Array;
+}
+
+const DEFAULTS = { ...codegen };
+
+beforeEach(() => {
+  // Build a walker for every clean path at once, and rebuild on the first hand-over: every packet below is
+  // then decoded by a walker built for its own path, or for the path of the packet before it.
+  Object.assign(codegen, DEFAULTS, { threshold: 1, relearn: 1, maxCompiles: Number.POSITIVE_INFINITY });
+});
+afterEach(() => {
+  Object.assign(codegen, DEFAULTS);
+});
+
+/** What the walk produces, for deep equality (spans as numbers, issues in order, trailer and its size). */
+function outcome(p: DecodedPacket): unknown {
+  return { layers: p.layers, spans: p.spans, issues: p.issues, trailer: p.trailer, trailerLength: p.trailerLength, json: p.toJSON() };
+}
+
+/** The generic walk's result, or the error it threw. */
+function generic(bytes: Uint8Array, opts: DecodeStackOptions): unknown {
+  codegen.enabled = false;
+  try {
+    return outcome(decodeStack(bytes, opts));
+  } catch (e) {
+    return { threw: e };
+  } finally {
+    codegen.enabled = true;
+  }
+}
+
+function generated(bytes: Uint8Array, opts: DecodeStackOptions): unknown {
+  try {
+    return outcome(decodeStack(bytes, opts));
+  } catch (e) {
+    return { threw: e };
+  }
+}
+
+/** The walker a plan holds for a first layer, if any. */
+function walkerOf(reg: Registry, first: string): Walker | undefined {
+  const plan = planOf(reg);
+  const info = plan.first(first);
+  return info === undefined ? undefined : plan.slots[info.index]?.walker;
+}
+
+/**
+ * Decodes `bytes` with code generation on (twice: first with whatever walker the plan has, then with the one
+ * built for this packet's path when it was clean) and once with the generic walk, and requires equal results.
+ */
+function check(name: string, bytes: Uint8Array, opts: DecodeStackOptions): void {
+  const want = generic(bytes, opts);
+  expect(generated(bytes, opts), `${name} (walker of an earlier path)`).toEqual(want);
+  expect(generated(bytes, opts), `${name} (walker of its own path)`).toEqual(want);
+}
+
+/** Learns the path of `learnFrom`, then decodes `bytes` (a variation of it) with that walker and without. */
+function checkVariant(name: string, learnFrom: Uint8Array, bytes: Uint8Array, opts: DecodeStackOptions): void {
+  const learnOpts: DecodeStackOptions = {};
+  if (opts.registry !== undefined) learnOpts.registry = opts.registry;
+  if (opts.first !== undefined) learnOpts.first = opts.first;
+  decodeStack(learnFrom, learnOpts);
+  decodeStack(learnFrom, learnOpts);
+  const want = generic(bytes, opts);
+  expect(generated(bytes, opts), name).toEqual(want);
+}
+
+function fromHex(s: string): Uint8Array {
+  const out = new Uint8Array(s.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(s.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+function scapySamples(): Sample[] {
+  const dir = join(FIXTURES, 'scapy');
+  if (!existsSync(dir)) return [];
+  const out: Sample[] = [];
+  for (const f of readdirSync(dir)
+    .filter((x) => x.endsWith('.json'))
+    .sort()) {
+    const data = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { packets: Array<{ name: string; first: string; hex: string }> };
+    for (const p of data.packets) out.push({ name: `${f}/${p.name}`, first: p.first, bytes: fromHex(p.hex) });
+  }
+  return out;
+}
+
+/** The first layer for a capture link type, as the CLI chooses it. */
+function firstFor(linkType: number, bytes: Uint8Array, reg: Registry): string | undefined {
+  if (linkType === 1) return 'ethernet';
+  const bound = reg.lookup('linktype', linkType);
+  if (bound) return bound.id;
+  if (linkType === 101 || linkType === 228 || linkType === 229 || linkType === 12 || linkType === 14) {
+    const v = (bytes[0] ?? 0) >>> 4;
+    return v === 4 ? 'ipv4' : v === 6 ? 'ipv6' : undefined;
+  }
+  return undefined;
+}
+
+function captureSamples(path: string, label: string, reg: Registry): Sample[] {
+  const out: Sample[] = [];
+  try {
+    let i = 0;
+    for (const rec of readCapture(new Uint8Array(readFileSync(path)))) {
+      i++;
+      const first = firstFor(rec.linkType, rec.data, reg);
+      if (first) out.push({ name: `${label}#${i}`, first, bytes: rec.data });
+    }
+  } catch {
+    // A broken capture (the corpus has some on purpose): keep the records before the break.
+  }
+  return out;
+}
+
+const probe = defaultRegistry();
+const SCAPY = scapySamples();
+const CAPTURES = (() => {
+  const dir = join(FIXTURES, 'captures');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /\.(pcap|pcapng)$/.test(f))
+    .sort()
+    .flatMap((f) => captureSamples(join(dir, f), `captures/${f}`, probe));
+})();
+const CORPUS = corpusAvailable() ? corpusFiles('real').flatMap((f) => captureSamples(f.path, `corpus/${f.name}`, probe)) : [];
+
+const VXLAN: LayerObject[] = [
+  { layer: 'ethernet', dst: '02:00:00:00:00:02', src: '02:00:00:00:00:01' },
+  { layer: 'ipv4', src: '198.18.0.1', dst: '198.18.0.2' },
+  { layer: 'udp', srcPort: 49152 },
+  { layer: 'vxlan', vni: 42 },
+  { layer: 'ethernet', dst: '02:00:00:00:01:02', src: '02:00:00:00:01:01' },
+  { layer: 'ipv4', src: '10.0.0.1', dst: '10.0.0.2' },
+  { layer: 'udp', srcPort: 1234, dstPort: 5678 },
+  { layer: 'raw', data: '000102030405060708090a0b0c0d0e0f' },
+];
+
+describe('generated walkers', () => {
+  it('are built for a repeated path and used, and give what the generic walk gives', () => {
+    Object.assign(codegen, DEFAULTS);
+    const reg = defaultRegistry();
+    const bytes = encodeStack(VXLAN, { registry: reg });
+    for (let i = 0; i < DEFAULTS.threshold - 1; i++) decodeStack(bytes, { registry: reg });
+    expect(walkerOf(reg, 'ethernet')).toBeUndefined();
+    decodeStack(bytes, { registry: reg });
+    const walker = walkerOf(reg, 'ethernet');
+    expect(walker).toBeTypeOf('function');
+    // Count the walker's runs: the packet below must be decoded by it.
+    let runs = 0;
+    const slot = planOf(reg).slots[planOf(reg).first('ethernet')!.index]!;
+    slot.walker = (w, first) => {
+      runs++;
+      return walker!(w, first);
+    };
+    const pkt = decodeStack(bytes, { registry: reg });
+    expect(runs).toBe(1);
+    expect(pkt.path).toBe('ethernet/ipv4/udp/vxlan/ethernet/ipv4/udp/raw');
+    expect(outcome(pkt)).toEqual(generic(bytes, { registry: reg }));
+  });
+
+  it('are rebuilt for a new registry revision, and not shared between registries', () => {
+    const reg = defaultRegistry();
+    const bytes = encodeStack(VXLAN, { registry: reg });
+    decodeStack(bytes, { registry: reg });
+    expect(walkerOf(reg, 'ethernet')).toBeTypeOf('function');
+    expect(walkerOf(defaultRegistry(), 'ethernet')).toBeUndefined();
+    // Port 4789 unbound: the outer UDP payload becomes raw, in both walks.
+    reg.unbind('udp.port', 4789);
+    check('vxlan unbound', bytes, { registry: reg });
+    expect(decodeStack(bytes, { registry: reg }).path).toBe('ethernet/ipv4/udp/raw');
+  });
+
+  it('on every Scapy vector', () => {
+    expect(SCAPY.length).toBeGreaterThan(0);
+    const reg = defaultRegistry();
+    for (const s of SCAPY) check(s.name, s.bytes, { first: s.first, registry: reg });
+  });
+
+  it('on every packet of fixtures/captures, with each option that changes the walk', () => {
+    expect(CAPTURES.length).toBeGreaterThan(0);
+    const reg = defaultRegistry();
+    for (const s of CAPTURES) {
+      check(s.name, s.bytes, { first: s.first, registry: reg });
+      check(`${s.name} no checksums`, s.bytes, { first: s.first, registry: reg, verifyChecksums: false });
+      check(`${s.name} no hex`, s.bytes, { first: s.first, registry: reg, opaqueHex: false });
+      for (const maxDepth of [0, 1, 2, 3, 5]) check(`${s.name} maxDepth ${maxDepth}`, s.bytes, { first: s.first, registry: reg, maxDepth });
+      check(`${s.name} limits`, s.bytes, {
+        first: s.first,
+        registry: reg,
+        limits: { ipv6ExtensionHeaders: 0, mplsLabels: 1, greHeaders: 0 },
+      });
+    }
+  });
+
+  it.skipIf(CORPUS.length === 0)('on every packet of the shared real-world corpus', () => {
+    const reg = defaultRegistry();
+    for (const s of CORPUS) check(s.name, s.bytes, { first: s.first, registry: reg });
+  });
+
+  it('on the VXLAN stack changed at every byte and cut at every length, after learning it', () => {
+    const reg = defaultRegistry();
+    const bytes = encodeStack(VXLAN, { registry: reg });
+    const opts = { registry: reg };
+    for (let at = 0; at < bytes.length; at++) {
+      for (const v of [0x00, 0xff, bytes[at]! ^ 0x01, bytes[at]! ^ 0x80, (bytes[at]! + 1) & 0xff]) {
+        const b = bytes.slice();
+        b[at] = v;
+        checkVariant(`byte ${at} = ${v}`, bytes, b, opts);
+      }
+    }
+    for (let len = 0; len <= bytes.length; len++) checkVariant(`cut at ${len}`, bytes, bytes.subarray(0, len), opts);
+    // Longer than the datagrams say: an Ethernet trailer and inner padding.
+    const longer = new Uint8Array(bytes.length + 7);
+    longer.set(bytes);
+    checkVariant('trailer', bytes, longer, opts);
+    for (const maxDepth of [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]) checkVariant(`maxDepth ${maxDepth}`, bytes, bytes, { registry: reg, maxDepth });
+    checkVariant('no checksums', bytes, bytes, { registry: reg, verifyChecksums: false });
+    checkVariant('no hex', bytes, longer, { registry: reg, opaqueHex: false });
+  });
+
+  it('on the VXLAN stack whose dispatch differs at each depth', () => {
+    const reg = defaultRegistry();
+    const learned = encodeStack(VXLAN, { registry: reg });
+    const variants: Array<[string, LayerObject[]]> = [];
+    for (let i = 0; i < VXLAN.length - 1; i++) {
+      // Stop the stack after layer i (raw payload), or continue it with something else.
+      variants.push([`raw after ${i}`, [...VXLAN.slice(0, i + 1), { layer: 'raw', data: 'ab'.repeat(12) }]]);
+    }
+    variants.push([
+      'gre inside',
+      [...VXLAN.slice(0, 5), { layer: 'ipv4', dst: '10.0.0.9' }, { layer: 'gre' }, { layer: 'raw', data: '0102' }],
+    ]);
+    variants.push([
+      'ipv6 inside',
+      [...VXLAN.slice(0, 5), { layer: 'ipv6', dst: '2001:db8::1' }, { layer: 'udp' }, { layer: 'raw', data: '0102' }],
+    ]);
+    variants.push(['vlan inside', [...VXLAN.slice(0, 5), { layer: 'vlan', vid: 5 }, ...VXLAN.slice(5)]]);
+    variants.push(['deeper', [...VXLAN.slice(0, 6), { layer: 'udp', dstPort: 4789 }, { layer: 'vxlan', vni: 1 }, ...VXLAN.slice(4)]]);
+    variants.push(['icmp quote', [...VXLAN.slice(0, 6), { layer: 'icmp', type: 3, code: 1 }, { layer: 'raw', data: '4500001c' }]]);
+    for (const [name, layers] of variants) {
+      let bytes: Uint8Array;
+      try {
+        bytes = encodeStack(layers, { registry: reg });
+      } catch {
+        continue;
+      }
+      checkVariant(name, learned, bytes, { registry: reg });
+      checkVariant(`${name} learned`, bytes, learned, { registry: reg });
+    }
+  });
+
+  const ALL = [...SCAPY, ...CAPTURES];
+  const mutReg = defaultRegistry();
+  test.prop(
+    [fc.nat(Math.max(0, ALL.length - 1)), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }), fc.nat()],
+    { numRuns: 400 },
+  )('on mutated and truncated fixture packets, after learning the original', (k, edits, cut) => {
+    const s = ALL[k];
+    if (!s) return;
+    const bytes = s.bytes.slice();
+    for (const [at, v] of edits) if (bytes.length) bytes[at % bytes.length] = v;
+    const len = cut % 3 === 0 ? cut % (bytes.length + 1) : bytes.length;
+    checkVariant(`${s.name} mutated`, s.bytes, bytes.subarray(0, len), { first: s.first, registry: mutReg });
+  });
+
+  const stackReg = defaultRegistry();
+  test.prop(
+    [
+      arbStack({ maxLayers: 16 }),
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }),
+      fc.nat(),
+      fc.nat(3),
+      fc.nat(17),
+    ],
+    { numRuns: 300 },
+  )(
+    'on stacks from the grammar, mutated copies of them, and with limits and maxDepth',
+    ({ first, layers }, edits, cut, limit, maxDepth) => {
+      const bytes = encodeStack(layers, { registry: stackReg });
+      check('stack', bytes, { first, registry: stackReg });
+      const b = bytes.slice();
+      for (const [at, v] of edits) if (b.length) b[at % b.length] = v;
+      checkVariant('stack mutated', bytes, b.subarray(0, cut % (b.length + 1)), { first, registry: stackReg });
+      // Learned with the default limits, decoded with lower ones: the walker must stop where the loop stops.
+      const limits = { ipv6ExtensionHeaders: limit, mplsLabels: limit, greHeaders: limit };
+      checkVariant(`limits ${limit}`, bytes, bytes, { first, registry: stackReg, limits });
+      checkVariant(`maxDepth ${maxDepth}`, bytes, bytes, { first, registry: stackReg, maxDepth });
+    },
+  );
+
+  test.prop([arbStack({ maxLayers: 16, inconsistent: true })], { numRuns: 300 })(
+    'on inconsistent stacks from the grammar',
+    ({ first, layers }) => {
+      let bytes: Uint8Array;
+      try {
+        bytes = encodeStack(layers, { registry: stackReg });
+      } catch {
+        return;
+      }
+      check('inconsistent', bytes, { first, registry: stackReg });
+    },
+  );
+
+  test.prop([fc.uint8Array({ maxLength: 200 }), fc.constantFrom('ethernet', 'ipv4', 'ipv6')], { numRuns: 300 })(
+    'on arbitrary bytes',
+    (bytes, first) => {
+      check('arbitrary', bytes, { first, registry: stackReg });
+    },
+  );
+});
+
+describe('generated walkers with unusual codecs', () => {
+  /** A codec written as a class (its functions need `this`), that throws DecodeError on a marker byte. */
+  class Tagged implements LayerCodec<{ layer: 'tagged'; kind: number }> {
+    readonly id = 'tagged';
+    readonly minLength = 2;
+    readonly fields = [];
+    readonly binds = [{ table: 'ethertype', value: 0x88b6 }];
+    readonly size = 2;
+    decode(buf: Uint8Array, offset: number, end: number) {
+      if (end - offset < this.size) throw new DecodeError({ code: 'truncated', layer: 'tagged', offset, message: 'short' });
+      if (buf[offset] === 0xee) throw new DecodeError({ code: 'malformed', layer: 'tagged', offset, message: 'marker' });
+      if (buf[offset] === 0xef) throw new TypeError('not a DecodeError');
+      return { layer: 'tagged' as const, kind: buf[offset + 1]! };
+    }
+    headerLength() {
+      return this.size;
+    }
+    next(h: { kind: number }) {
+      // Every shape of NextRef, by kind.
+      if (h.kind === 1) return { layer: 'tagged' };
+      if (h.kind === 2) return { table: 'ethertype', value: 0x0800 };
+      if (h.kind === 3) return { table: 'custom', value: 7 };
+      if (h.kind === 4) return { layer: 'tagged', quoted: true };
+      if (h.kind === 5) return { layer: 'nothing-here' };
+      return undefined;
+    }
+    encodingLength() {
+      return this.size;
+    }
+    encode() {
+      return 0;
+    }
+  }
+
+  it('keeps `this`, every NextRef shape, thrown errors and custom tables equal to the generic walk', () => {
+    const reg = defaultRegistry();
+    reg.add(new Tagged());
+    reg.bind('custom', 7, 'tagged');
+    const eth = fromHex('020000000002020000000001');
+    const frames: Uint8Array[] = [];
+    for (const kinds of [
+      [1, 1, 1, 0],
+      [1, 3, 1, 0],
+      [1, 4, 1, 0],
+      [1, 5],
+      [1, 2],
+      [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0],
+    ]) {
+      const body = kinds.flatMap((k) => [0x00, k]);
+      frames.push(Uint8Array.from([...eth, 0x88, 0xb6, ...body, 0x99]));
+    }
+    for (const learn of frames) {
+      for (const f of frames) {
+        checkVariant('tagged', learn, f, { registry: reg });
+        for (let at = 14; at < f.length; at++) {
+          for (const v of [0xee, 0xef, 0x00, 0x01, 0x03, 0x05]) {
+            const b = f.slice();
+            b[at] = v;
+            checkVariant(`tagged byte ${at} = ${v}`, learn, b, { registry: reg });
+          }
+        }
+        for (let len = 0; len <= f.length; len++) checkVariant('tagged cut', learn, f.subarray(0, len), { registry: reg });
+      }
+    }
+  });
+});
+
+describe('without code generation', () => {
+  it('decodes with the generic walk when `new Function` is refused (a Content Security Policy)', () => {
+    const original = globalThis.Function;
+    const refused = function refusedFunction() {
+      throw new EvalError('Refused to evaluate a string as JavaScript (unsafe-eval)');
+    } as unknown as FunctionConstructor;
+    globalThis.Function = refused;
+    try {
+      const reg = defaultRegistry();
+      const bytes = encodeStack(VXLAN, { registry: reg });
+      for (let i = 0; i < 3; i++) check('csp', bytes, { registry: reg });
+      expect(codegen.unavailable).toBe(true);
+      expect(walkerOf(reg, 'ethernet')).toBeUndefined();
+      for (const s of CAPTURES) check(s.name, s.bytes, { first: s.first, registry: reg });
+    } finally {
+      globalThis.Function = original;
+      codegen.unavailable = false;
+    }
+  });
+
+  it('decodes with the generic walk when switched off, and learns nothing', () => {
+    const reg = defaultRegistry();
+    const bytes = encodeStack(VXLAN, { registry: reg });
+    codegen.enabled = false;
+    for (let i = 0; i < 20; i++) decodeStack(bytes, { registry: reg });
+    codegen.enabled = true;
+    expect(walkerOf(reg, 'ethernet')).toBeUndefined();
+  });
+});
