@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { CaptureError, type CaptureStreamReader, readCaptureStream } from '@wirestack/pcap';
+import { CaptureFileSource } from '@wirestack/pcap/node';
 
 /** The streams and environment a command runs with (the process's own, or test doubles). */
 export interface CliStreams {
@@ -73,13 +74,22 @@ export interface OpenedInput {
  */
 const CHUNK = 128 * 1024;
 
+/** Options of {@link openInput}. */
+export interface OpenInputOptions {
+  /**
+   * Read a file into a few reused buffers (`CaptureFileSource`): records are views into them, so a
+   * record's `data` (and anything that views it, such as a decoded packet) is valid only until the next
+   * `tryNext()`/`next()`. Only for loops that are done with each record before taking the next one.
+   * Standard input is read as a stream either way.
+   */
+  reuseBuffers?: boolean;
+}
+
 /** Opens a capture file (or `-`: standard input) for streaming; fails with an {@link InputError}. */
-export async function openInput(path: string, streams: Pick<CliStreams, 'stdin'>): Promise<OpenedInput> {
+export async function openInput(path: string, streams: Pick<CliStreams, 'stdin'>, opts: OpenInputOptions = {}): Promise<OpenedInput> {
   const name = path === '-' ? '<stdin>' : path;
   let size: number | undefined;
-  let source: AsyncIterable<Uint8Array>;
-  if (path === '-') source = streams.stdin as AsyncIterable<Uint8Array>;
-  else {
+  if (path !== '-') {
     try {
       const st = await stat(path);
       if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
@@ -87,8 +97,23 @@ export async function openInput(path: string, streams: Pick<CliStreams, 'stdin'>
     } catch (e) {
       throw toInputError(name, e);
     }
-    source = createReadStream(path, { highWaterMark: CHUNK });
   }
+  if (path !== '-' && opts.reuseBuffers === true) {
+    // Reused buffers save a fresh 128 KiB buffer per chunk (page faults, garbage collection of external
+    // memory, stream machinery): about a quarter of a microsecond per packet of `decode`.
+    const source = new CaptureFileSource(path);
+    const reader = readCaptureStream(source, { copyData: false });
+    return {
+      name,
+      size,
+      get bytesRead() {
+        return source.bytesRead;
+      },
+      reader,
+    };
+  }
+  const source: AsyncIterable<Uint8Array> =
+    path === '-' ? (streams.stdin as AsyncIterable<Uint8Array>) : createReadStream(path, { highWaterMark: CHUNK });
   const state = { bytesRead: 0 };
   async function* counted(): AsyncGenerator<Uint8Array> {
     for await (const chunk of source) {

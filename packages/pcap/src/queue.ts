@@ -7,6 +7,10 @@
  * frees it while it is young: a queue that kept the last few dozen consumed chunks reachable got them
  * promoted to the old generation, where V8 frees array buffers only at a full collection, and a 1 GB
  * stream then peaked at over 130 MB resident instead of about 60 MB.
+ *
+ * A source that refills its buffers (see {@link RecyclingByteSource}) learns through {@link onRelease}
+ * when the queue has let go of every view of a chunk it pushed: only then may it read into that
+ * buffer again. Merged windows are the queue's own arrays and are never reported.
  */
 export class ChunkQueue {
   /** The chunk holding the next unconsumed byte; the window is `buf[pos .. pos + n)` after `ensure(n)`. */
@@ -21,6 +25,14 @@ export class ChunkQueue {
   private restHead = 0;
   /** Absolute offset of `buf[0]`. */
   private base = 0;
+  /** Whether `buf` is the queue's own array (the first, empty one or a merged window), not a pushed chunk. */
+  private bufOwn = true;
+  /**
+   * Called with a pushed chunk's `buffer` once the queue holds no view of that chunk any more (consumed,
+   * skipped or copied into a merged window). Chunks still queued at the end are not reported. A source
+   * must not have two chunks of one buffer in the queue at a time: the first release would cover both.
+   */
+  onRelease: ((buffer: ArrayBufferLike) => void) | undefined = undefined;
 
   /** Absolute offset of the next unconsumed byte (pending skips included). */
   get offset(): number {
@@ -36,11 +48,16 @@ export class ChunkQueue {
       this.base += drop;
       c = c.subarray(drop);
     }
-    if (c.length === 0) return;
+    if (c.length === 0) {
+      this.onRelease?.(c.buffer);
+      return;
+    }
     this.avail += c.length;
     if (this.pos >= this.buf.length && this.restHead >= this.rest.length) {
+      this.release();
       this.base += this.buf.length;
       this.buf = c;
+      this.bufOwn = false;
       this.pos = 0;
       this.rest.length = 0;
       this.restHead = 0;
@@ -62,11 +79,15 @@ export class ChunkQueue {
       const take = Math.min(c.length, n - filled);
       merged.set(take === c.length ? c : c.subarray(0, take), filled);
       filled += take;
-      if (take === c.length) this.rest[this.restHead++] = undefined;
-      else this.rest[this.restHead] = c.subarray(take);
+      if (take === c.length) {
+        this.rest[this.restHead++] = undefined;
+        this.onRelease?.(c.buffer);
+      } else this.rest[this.restHead] = c.subarray(take);
     }
+    this.release();
     this.base += this.pos;
     this.buf = merged;
+    this.bufOwn = true;
     this.pos = 0;
     this.compact();
     return true;
@@ -77,9 +98,11 @@ export class ChunkQueue {
     this.pos += n;
     this.avail -= n;
     while (this.pos >= this.buf.length && this.restHead < this.rest.length) {
+      this.release();
       this.pos -= this.buf.length;
       this.base += this.buf.length;
       this.buf = this.rest[this.restHead] as Uint8Array;
+      this.bufOwn = false;
       this.rest[this.restHead++] = undefined;
     }
     this.compact();
@@ -90,6 +113,11 @@ export class ChunkQueue {
     const now = Math.min(n, this.avail);
     this.consume(now);
     this.pendingSkip += n - now;
+  }
+
+  /** Reports `buf` (about to be replaced) to {@link onRelease}, unless it is the queue's own array. */
+  private release(): void {
+    if (this.onRelease !== undefined && !this.bufOwn) this.onRelease(this.buf.buffer);
   }
 
   private compact(): void {

@@ -17,6 +17,7 @@ import type {
   NameRecord,
   PcapHeader,
   ReadOptions,
+  RecyclingByteSource,
 } from './types.js';
 
 /** File information shared by both readers; filled in as the file is read. */
@@ -177,11 +178,15 @@ export function readCapture(bytes: Uint8Array, opts: ReadOptions = {}): CaptureR
   return new CaptureReader(bytes, opts);
 }
 
-/** A source of bytes for {@link readCaptureStream}. */
+/** A source of bytes for {@link readCaptureStream} (a {@link RecyclingByteSource} is an async iterable). */
 export type ByteSource = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
 
 function isReadableStream(s: ByteSource): s is ReadableStream<Uint8Array> {
   return typeof (s as ReadableStream<Uint8Array>).getReader === 'function';
+}
+
+function isRecycling(s: ByteSource): s is RecyclingByteSource {
+  return typeof (s as Partial<RecyclingByteSource>).recycle === 'function';
 }
 
 async function* webChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
@@ -207,7 +212,8 @@ async function* webChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Ui
  * only the chunk being parsed and the incomplete record between chunks are kept (a 1 GB file streams
  * in about 60 MiB of resident memory with 64 KiB chunks, Node's own ~40 MiB included). Records'
  * `data` are copies that stay valid after the iteration moves on, unless `copyData: false` (see
- * {@link ReadOptions.copyData}). Call `open()` to read the file header before iterating; breaking out
+ * {@link ReadOptions.copyData}; over a {@link RecyclingByteSource}, such a record is valid only until
+ * the next `next()` or `tryNext()`). Call `open()` to read the file header before iterating; breaking out
  * of a `for await` loop cancels the source.
  */
 export class CaptureStreamReader extends ReaderInfo implements AsyncIterableIterator<CaptureRecord> {
@@ -225,6 +231,7 @@ export class CaptureStreamReader extends ReaderInfo implements AsyncIterableIter
     this.maxDecompressed = opts.maxDecompressedBytes ?? MAX_DECOMPRESSED_STREAM;
     const iterable: AsyncIterable<Uint8Array> = isReadableStream(source) ? webChunks(source) : source;
     this.chunks = iterable[Symbol.asyncIterator]();
+    if (isRecycling(source)) this.queue.onRelease = (buffer) => source.recycle(buffer);
   }
 
   /** Feeds one step of input into the queue (sets `eof` at the end of the source). */
@@ -261,6 +268,9 @@ export class CaptureStreamReader extends ReaderInfo implements AsyncIterableIter
     this.head = [];
     if (isGzip(first)) {
       this.mode = 'gzip';
+      // The queue gets the inflater's output, not the source's chunks; those go to the inflater, which
+      // may keep views of its input, so they are never recycled.
+      this.queue.onRelease = undefined;
       this.compressed = true;
       this.gunzip = new GunzipFeeder(this.queue, this.maxDecompressed);
       let all: Uint8Array = new Uint8Array(total);

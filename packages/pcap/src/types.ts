@@ -144,6 +144,29 @@ export interface ReadOptions {
    * `fetch` bodies and `File.stream()` do not; a source that refills one buffer does), but a record
    * kept after the loop keeps its whole chunk alive. Opt out only when records are not kept or the
    * source is known.
+   *
+   * A {@link RecyclingByteSource} (such as `openCapture(path, { reuseBuffers: true })` in Node) does
+   * rewrite its chunks: with `copyData: false`, a record's `data` is then valid only until the next call
+   * to `next()` or `tryNext()`, as libpcap's packet buffer is. Copy what must be kept.
    */
   copyData?: boolean;
+}
+
+/**
+ * A byte source for `readCaptureStream` that reads into a few buffers and reuses them (less allocation
+ * and garbage collection than a fresh buffer per chunk). The reader calls {@link recycle} with a chunk's
+ * `buffer` once it holds no view of that chunk any more: its queue consumed it, skipped it or copied the
+ * part it needs into a merged record. Until then the source must not write to that buffer. Gzip input
+ * is never recycled (the inflater may keep views of its input), so the source keeps allocating then.
+ *
+ * Records made with `copyData: false` are views into the chunks: such a record's `data` is valid only
+ * until the next call to `next()` or `tryNext()`, since the source may refill its buffer from the next
+ * read on. With `copyData: true` (the stream default) every record is copied, and reuse is invisible.
+ *
+ * The source must never have two chunks over one `ArrayBuffer` handed over and not yet recycled, and
+ * must ignore buffers that are not its own.
+ */
+export interface RecyclingByteSource extends AsyncIterable<Uint8Array> {
+  /** The reader holds no view of the chunk over `buffer` any more: the source may read into it again. */
+  recycle(buffer: ArrayBufferLike): void;
 }

@@ -46,6 +46,12 @@ export interface LoopOptions {
   record?: (file: string, index: number, rec: CaptureRecord) => void;
   /** Build the hex of raw/padding bytes and trailers (default true; summaries only need their sizes). */
   opaqueHex?: boolean;
+  /**
+   * `visit` or `record` keeps a record's `data`, or a decoded packet (which views it), after it returns (or
+   * after its promise settles). Files are then read into fresh buffers; by default they are read into reused
+   * buffers, which the next record's bytes overwrite.
+   */
+  keepsRecords?: boolean;
 }
 
 /** What the loop ended with. */
@@ -63,7 +69,11 @@ export function reportInputError(streams: Pick<CliStreams, 'stderr'>, e: InputEr
   streams.stderr.write(`wirestack: ${e.message}\n`);
 }
 
-/** Streams every file, decodes every record and calls `visit`; a broken input ends with one line on stderr and code 1. */
+/**
+ * Streams every file, decodes every record and calls `visit`; a broken input ends with one line on stderr and code 1.
+ * A record and its decoded packet are valid only until `visit` (or `record`) returns or its promise settles, unless
+ * `keepsRecords` is set: they view a reused read buffer.
+ */
 export async function forEachPacket(
   files: readonly string[],
   streams: CliStreams,
@@ -87,7 +97,7 @@ export async function forEachPacket(
     let input: Awaited<ReturnType<typeof openInput>> | undefined;
     let index = 0;
     try {
-      input = await openInput(file, streams);
+      input = await openInput(file, streams, { reuseBuffers: opts.keepsRecords !== true });
       await input.reader.open();
       if (opts.progress) progress = new Progress(streams.stderr, basename(input.name), input.size);
       const reader = input.reader;
