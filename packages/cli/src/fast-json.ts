@@ -1,46 +1,18 @@
 /**
  * The `decode --json` packet record written straight from the packet's bytes into output bytes, for the
  * stacks the summary fast path knows (Ethernet, VLAN, IPv4, IPv6, UDP, VXLAN, raw payload, padding, trailer,
- * bad checksums). It walks the layers with the same step functions as src/fast-summary.ts and writes each
- * layer object's fields in the order its codec builds them, so the line is exactly what
- * `packetRecordJson` makes with `JSON.stringify` (test/fast-json.test.ts compares them on every capture).
- * Anything else goes the general way.
+ * bad checksums). The layers are walked by src/fast-walk.ts, as for the summary, and each layer object's
+ * fields are written in the order its codec builds them, so the line is exactly what `packetRecordJson`
+ * makes with `JSON.stringify` (test/fast-paths.test.ts compares them on every capture). Anything else goes
+ * the general way.
  */
-import type { Registry } from '@wirestack/core';
 import type { CaptureRecord } from '@wirestack/pcap';
 import type { ByteWriter } from './io.js';
-import {
-  Dispatch,
-  ETHERNET,
-  HEX2,
-  IPV4,
-  IPV6,
-  isPlainTime,
-  KEY,
-  MAX_DEPTH,
-  NONE,
-  OTHER,
-  put,
-  putIpv4,
-  putIpv6,
-  putLatin1,
-  putMac,
-  putPlainTime,
-  putUint,
-  step,
-  UDP,
-  VLAN,
-  Walk,
-} from './fast-summary.js';
+import { ETHERNET, FastWriter, IPV4, IPV6, MAX_DEPTH, NONE, UDP, VLAN } from './fast-walk.js';
+import { ascii, isPlainTime, put, putHex, putIpv4, putIpv6, putLatin1, putMac, putPlainTime, putUint } from './fast-write.js';
 
 /** Header bytes kept per depth for the JSON cache (an IPv4 header with options is the longest: 60). */
 const SAVED = 64;
-
-function ascii(s: string): Uint8Array {
-  const b = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
-  return b;
-}
 
 const J_INDEX = ascii('{"index":');
 const J_TIMESTAMP = ascii(',"timestamp":"');
@@ -97,18 +69,6 @@ const J_BAD = ascii('{"layerIndex":');
 const J_OFFSET = ascii(',"offset":');
 const J_BAD_IPV4 = ascii(',"code":"bad-checksum","message":"ipv4 checksum does not match"}');
 const J_BAD_UDP = ascii(',"code":"bad-checksum","message":"udp checksum does not match"}');
-
-/** Lower-case hex of `b[start, end)`, as `toHex` writes it. */
-function putHex(o: Uint8Array, p: number, b: Uint8Array, start: number, end: number): number {
-  let q = p;
-  for (let i = start; i < end; i++) {
-    const v = b[i]! << 1;
-    o[q] = HEX2[v]!;
-    o[q + 1] = HEX2[v + 1]!;
-    q += 2;
-  }
-  return q;
-}
 
 function u16(b: Uint8Array, o: number): number {
   return (b[o]! << 8) | b[o + 1]!;
@@ -227,44 +187,24 @@ function layerJson(o: Uint8Array, start: number, b: Uint8Array, off: number, hl:
 }
 
 /** Writes `decode --json` packet records from bytes for the common stacks (see the module doc). */
-export class FastJson {
-  private readonly dispatch: Dispatch;
-  private readonly walk = new Walk();
-  private readonly kinds = new Uint8Array(MAX_DEPTH);
-  private readonly offs = new Int32Array(MAX_DEPTH);
-  private readonly hls = new Int32Array(MAX_DEPTH);
+export class FastJson extends FastWriter {
   /**
    * A layer object's JSON depends only on its kind and its header bytes, which are often those of the
    * previous packet at the same depth (Ethernet, VLAN and tunnel headers): per depth, the kind, length and
-   * bytes of the last header written and where its JSON sits in `cacheBuf` (as the summary's text cache).
+   * bytes of the last header written, whose JSON the cache holds.
    */
   private readonly savedKind = new Uint8Array(MAX_DEPTH);
   private readonly savedHl = new Int32Array(MAX_DEPTH);
   private readonly savedHdr = new Uint8Array(MAX_DEPTH * SAVED);
-  private readonly segStart = new Int32Array(MAX_DEPTH);
-  private readonly segEnd = new Int32Array(MAX_DEPTH);
-  private cacheBuf: Uint8Array | undefined;
-  /** Where the last record written here ends (cached JSON is valid while the batch only grew past it). */
-  private cacheEnd = 0;
 
-  /** `timestamp` prints a record's time (the decode command's `recordTimestamp`). */
-  constructor(
-    registry: Registry,
-    private readonly verifyChecksums: boolean,
-    private readonly timestamp: (rec: CaptureRecord) => string,
-  ) {
-    this.dispatch = new Dispatch(registry);
-  }
-
-  /** Writes the record's JSON line and its newline into `out`; returns false, having written nothing, when it needs the general path. */
   write(out: ByteWriter, index: number, rec: CaptureRecord): boolean {
     const b = rec.data;
-    const first = this.dispatch.first(rec);
-    if (first === NONE || first === OTHER) return false;
-    if (!isCount(rec.capturedLength) || !isCount(rec.originalLength) || !isCount(rec.linkType) || !isCount(rec.interfaceId)) return false;
-    const depth = this.layers(b, first);
-    if (depth < 0) return false;
     const w = this.walk;
+    const first = w.first(rec);
+    if (first === NONE) return false;
+    if (!isCount(rec.capturedLength) || !isCount(rec.originalLength) || !isCount(rec.linkType) || !isCount(rec.interfaceId)) return false;
+    const depth = w.layers(b, first);
+    if (depth < 0) return false;
     const plainTime = isPlainTime(rec);
     const ts = plainTime ? '' : this.timestamp(rec);
     // Room for the hex of every byte (two characters each) and, per layer, its object, a padding and an issue.
@@ -291,18 +231,15 @@ export class FastJson {
       p = putHex(o, p, b, w.off, w.limit);
       p = put(o, p, J_STR_END);
     }
-    // Padding of inner datagrams, innermost first; empty pads at the outer end are left out (as decodeStack does).
+    // Padding of inner datagrams, innermost first.
     const bounds = w.bounds;
-    const nb = w.nBounds >>> 1;
-    let lastPad = 1;
-    while (lastPad < nb && bounds[2 * lastPad] === bounds[2 * lastPad + 1]) lastPad++;
-    for (let i = nb - 1; i >= lastPad; i--) {
+    for (let i = (w.nBounds >>> 1) - 1, end = w.firstPad(); i >= end; i--) {
       if (n++ > 0) o[p++] = 44;
       p = put(o, p, J_PADDING);
       p = putHex(o, p, b, bounds[2 * i]!, bounds[2 * i + 1]!);
       p = put(o, p, J_STR_END);
     }
-    const outerEnd = nb > 0 ? bounds[0]! : b.length;
+    const outerEnd = w.outerEnd(b.length);
     if (outerEnd < b.length) {
       p = put(o, p, J_TRAILER);
       p = putHex(o, p, b, outerEnd, b.length);
@@ -319,82 +256,38 @@ export class FastJson {
     p = put(o, p, J_END);
     o[p++] = 10;
     out.pos = p;
-    this.cacheEnd = p;
+    this.cache.close(p);
     return true;
   }
 
   /** Writes the layer objects, copying those whose header is the same as last time at their depth. */
   private layerObjects(o: Uint8Array, start: number, b: Uint8Array, depth: number): number {
+    const w = this.walk;
     const savedKind = this.savedKind;
     const savedHl = this.savedHl;
     const saved = this.savedHdr;
-    const segStart = this.segStart;
-    const segEnd = this.segEnd;
-    if (o !== this.cacheBuf || start < this.cacheEnd) {
-      this.cacheBuf = o;
-      savedKind.fill(NONE);
-    }
+    const cache = this.cache;
+    if (!cache.open(o, start)) savedKind.fill(NONE);
     let p = start;
-    /** A copy of earlier JSON not made yet: `pendLen` bytes from `pendSrc` go to `pendDst`. */
-    let pendSrc = 0;
-    let pendDst = 0;
-    let pendLen = 0;
     for (let i = 0; i < depth; i++) {
-      const kind = this.kinds[i]!;
-      const off = this.offs[i]!;
-      const hl = this.hls[i]!;
+      const kind = w.kinds[i]!;
+      const off = w.offs[i]!;
+      const hl = w.hls[i]!;
       const at = i * SAVED;
       let same = savedKind[i] === kind && savedHl[i] === hl;
       for (let k = 0; same && k < hl; k++) same = saved[at + k] === b[off + k];
-      const begin = p;
-      if (same) {
-        const from = segStart[i]!;
-        const len = segEnd[i]! - from;
-        if (pendLen > 0 && from === pendSrc + pendLen) pendLen += len;
-        else {
-          if (pendLen > 0) o.copyWithin(pendDst, pendSrc, pendSrc + pendLen);
-          pendSrc = from;
-          pendDst = p;
-          pendLen = len;
-        }
-        p += len;
-      } else {
+      if (same) p = cache.copy(o, i, p);
+      else {
+        const begin = p;
         if (i > 0) o[p++] = 44;
         p = layerJson(o, p, b, off, hl, kind);
         savedKind[i] = kind;
         savedHl[i] = hl;
         for (let k = 0; k < hl; k++) saved[at + k] = b[off + k]!;
+        cache.keep(i, begin, p);
       }
-      segStart[i] = begin;
-      segEnd[i] = p;
     }
-    if (pendLen > 0) o.copyWithin(pendDst, pendSrc, pendSrc + pendLen);
+    cache.flush(o);
     return p;
-  }
-
-  /** Walks the layers (kinds, offsets, header lengths); returns how many, or -1 for the general path. */
-  private layers(b: Uint8Array, first: number): number {
-    const w = this.walk;
-    w.off = 0;
-    w.limit = b.length;
-    w.nBounds = 0;
-    w.nBad = 0;
-    w.netKind = NONE;
-    let kind = first;
-    let depth = 0;
-    for (;;) {
-      if (depth >= MAX_DEPTH) return -1;
-      if (!step(w, b, depth * KEY, kind, this.dispatch, this.verifyChecksums)) return -1;
-      this.kinds[depth] = kind;
-      this.offs[depth] = w.off;
-      this.hls[depth] = w.hl;
-      w.off += w.hl;
-      depth++;
-      const next = w.next;
-      if (next === NONE) return depth;
-      // Another layer, or one announced with no bytes left (a `truncated` issue): the general path.
-      if (next === OTHER || w.off >= w.limit) return -1;
-      kind = next;
-    }
   }
 }
