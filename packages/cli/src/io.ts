@@ -172,12 +172,10 @@ export async function* readLines(path: string, streams: Pick<CliStreams, 'stdin'
 }
 
 /**
- * Batches output lines into large writes, waits for `drain` when the stream asks for it, and notices a
- * closed pipe (EPIPE): from then on `closed` is true and writes are dropped, so commands can stop early.
+ * What both output batchers share: writes that wait for `drain` when the stream asks for it, and a closed
+ * pipe (EPIPE) noticed once: from then on `closed` is true and writes are dropped, so commands can stop early.
  */
-export class LineWriter {
-  private parts: string[] = [];
-  private size = 0;
+abstract class BatchedOutput {
   private broken = false;
   private failure: Error | undefined;
   private readonly onError = (e: Error & { code?: string }): void => {
@@ -187,7 +185,7 @@ export class LineWriter {
 
   constructor(
     private readonly stream: Writable,
-    private readonly batch = 64 * 1024,
+    protected readonly batch: number,
   ) {
     stream.on('error', this.onError);
   }
@@ -202,32 +200,18 @@ export class LineWriter {
     return this.failure;
   }
 
-  /** Queues one line (without its newline); flush when the batch is full. */
-  line(s: string): void {
-    this.parts.push(s);
-    this.size += s.length + 1;
-  }
-
   /** Whether enough is queued that the caller should `await flush()`. */
-  get full(): boolean {
-    return this.size >= this.batch;
-  }
+  abstract get full(): boolean;
 
-  /** Writes the queued lines, waiting for `drain` if the stream's buffer is full. */
-  async flush(): Promise<void> {
-    if (this.parts.length === 0) return;
-    const text = `${this.parts.join('\n')}\n`;
-    this.parts = [];
-    this.size = 0;
-    await this.write(text);
-  }
+  /** Writes what is queued. */
+  abstract flush(): Promise<void>;
 
-  /** Writes text as is (after the queued lines), respecting backpressure. */
-  async write(text: string | Uint8Array): Promise<void> {
+  /** Writes one piece to the stream, waiting for `drain` if its buffer is full. */
+  protected async send(piece: string | Uint8Array): Promise<void> {
     if (this.closed) return;
     let ok: boolean;
     try {
-      ok = this.stream.write(text);
+      ok = this.stream.write(piece);
     } catch (e) {
       this.onError(e as Error);
       return;
@@ -246,9 +230,44 @@ export class LineWriter {
     });
   }
 
-  /** Flushes and detaches from the stream. */
+  /** Flushes what is queued. */
   async end(): Promise<void> {
     await this.flush();
+  }
+}
+
+/** Batches output lines (strings) into large writes. */
+export class LineWriter extends BatchedOutput {
+  private parts: string[] = [];
+  private size = 0;
+
+  constructor(stream: Writable, batch = 64 * 1024) {
+    super(stream, batch);
+  }
+
+  /** Queues one line (without its newline); flush when the batch is full. */
+  line(s: string): void {
+    this.parts.push(s);
+    this.size += s.length + 1;
+  }
+
+  get full(): boolean {
+    return this.size >= this.batch;
+  }
+
+  /** Writes the queued lines, waiting for `drain` if the stream's buffer is full. */
+  async flush(): Promise<void> {
+    if (this.parts.length === 0) return;
+    const text = `${this.parts.join('\n')}\n`;
+    this.parts = [];
+    this.size = 0;
+    await this.send(text);
+  }
+
+  /** Writes the queued lines, then text as is. */
+  async write(text: string | Uint8Array): Promise<void> {
+    await this.flush();
+    await this.send(text);
   }
 }
 
@@ -259,39 +278,18 @@ export const BYTE_LINE_ROOM = 16 * 1024;
  * Output built as bytes: lines are written straight into `buf` at `pos` (the fast paths fill it themselves,
  * after `reserve`), and a full batch goes to the stream as one write. A written batch belongs to the stream
  * (it may hold on to it until it is flushed), so each batch gets a fresh buffer instead of reusing one.
- * Backpressure and a closed pipe are handled as {@link LineWriter} does.
  */
-export class ByteWriter {
+export class ByteWriter extends BatchedOutput {
   /** The batch being filled; bytes `[0, pos)` are queued. */
   buf: Uint8Array;
   pos = 0;
-  private broken = false;
-  private failure: Error | undefined;
   private readonly utf8 = new TextEncoder();
-  private readonly onError = (e: Error & { code?: string }): void => {
-    this.broken = true;
-    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') this.failure = e;
-  };
 
-  constructor(
-    private readonly stream: Writable,
-    private readonly batch = 64 * 1024,
-  ) {
+  constructor(stream: Writable, batch = 64 * 1024) {
+    super(stream, batch);
     this.buf = Buffer.allocUnsafe(batch + BYTE_LINE_ROOM);
-    stream.on('error', this.onError);
   }
 
-  /** True once the reader has gone away (EPIPE) or the stream was destroyed. */
-  get closed(): boolean {
-    return this.broken || this.stream.destroyed === true || this.stream.writableEnded === true;
-  }
-
-  /** An error other than EPIPE that the stream reported, if any. */
-  get error(): Error | undefined {
-    return this.failure;
-  }
-
-  /** Whether enough is queued that the caller should `await flush()`. */
   get full(): boolean {
     return this.pos >= this.batch;
   }
@@ -318,35 +316,7 @@ export class ByteWriter {
     const chunk = this.buf.subarray(0, this.pos);
     this.buf = Buffer.allocUnsafe(this.batch + BYTE_LINE_ROOM);
     this.pos = 0;
-    await this.write(chunk);
-  }
-
-  private async write(chunk: Uint8Array): Promise<void> {
-    if (this.closed) return;
-    let ok: boolean;
-    try {
-      ok = this.stream.write(chunk);
-    } catch (e) {
-      this.onError(e as Error);
-      return;
-    }
-    if (ok || this.closed) return;
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        this.stream.off('drain', done);
-        this.stream.off('error', done);
-        this.stream.off('close', done);
-        resolve();
-      };
-      this.stream.on('drain', done);
-      this.stream.on('error', done);
-      this.stream.on('close', done);
-    });
-  }
-
-  /** Flushes what is queued. */
-  async end(): Promise<void> {
-    await this.flush();
+    await this.send(chunk);
   }
 }
 
