@@ -98,7 +98,7 @@ for (let n = 0; n <= 48; n++) CODE_ARRAYS.push(new Array<number>(2 * n).fill(48)
 
 /**
  * Lower-case hex without separators (`""` for an empty range), as the JSON contract writes opaque bytes.
- * The result is a flat string (not a rope of pieces), so reading it back character by character is fast.
+ * Up to 16 bytes the result is a flat string (not a rope of pieces), so reading it back character by character is fast.
  */
 export function toHex(b: Uint8Array, start = 0, end = b.length): string {
   const n = end - start;
@@ -109,6 +109,13 @@ export function toHex(b: Uint8Array, start = 0, end = b.length): string {
     return s;
   }
   if (n <= 48) {
+    // Whole 16-byte blocks (16-byte payloads, keys, IVs): a call with a fixed argument list is about twice as fast
+    // as `apply` over an array; one block is flat, two or three make a rope, still faster to build and read back.
+    if ((n & 15) === 0) {
+      let s = hex16(b, start);
+      for (let i = start + 16; i < end; i += 16) s += hex16(b, i);
+      return s;
+    }
     const codes = CODE_ARRAYS[n]!;
     for (let i = 0; i < n; i++) {
       const v = b[start + i]!;
@@ -129,6 +136,34 @@ export function toHex(b: Uint8Array, start = 0, end = b.length): string {
     bytes[i + 1] = t;
   }
   return latin1.decode(bytes);
+}
+
+/** The hex of the 16 bytes at `o`, in one `fromCharCode` call with a fixed argument list. */
+function hex16(b: Uint8Array, o: number): string {
+  const d = DIGIT;
+  const b0 = b[o]!;
+  const b1 = b[o + 1]!;
+  const b2 = b[o + 2]!;
+  const b3 = b[o + 3]!;
+  const b4 = b[o + 4]!;
+  const b5 = b[o + 5]!;
+  const b6 = b[o + 6]!;
+  const b7 = b[o + 7]!;
+  const b8 = b[o + 8]!;
+  const b9 = b[o + 9]!;
+  const b10 = b[o + 10]!;
+  const b11 = b[o + 11]!;
+  const b12 = b[o + 12]!;
+  const b13 = b[o + 13]!;
+  const b14 = b[o + 14]!;
+  const b15 = b[o + 15]!;
+  // biome-ignore format: one pair of digits per byte
+  return String.fromCharCode(
+    d[b0 >>> 4]!, d[b0 & 15]!, d[b1 >>> 4]!, d[b1 & 15]!, d[b2 >>> 4]!, d[b2 & 15]!, d[b3 >>> 4]!, d[b3 & 15]!,
+    d[b4 >>> 4]!, d[b4 & 15]!, d[b5 >>> 4]!, d[b5 & 15]!, d[b6 >>> 4]!, d[b6 & 15]!, d[b7 >>> 4]!, d[b7 & 15]!,
+    d[b8 >>> 4]!, d[b8 & 15]!, d[b9 >>> 4]!, d[b9 & 15]!, d[b10 >>> 4]!, d[b10 & 15]!, d[b11 >>> 4]!, d[b11 & 15]!,
+    d[b12 >>> 4]!, d[b12 & 15]!, d[b13 >>> 4]!, d[b13 & 15]!, d[b14 >>> 4]!, d[b14 & 15]!, d[b15 >>> 4]!, d[b15 & 15]!,
+  );
 }
 
 /** True when `s` is an even-length string of hex digits. */
