@@ -7,7 +7,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DecodeError } from '@wirestack/core';
+import { concatBytes, type DecodeError } from '@wirestack/core';
 import { CaptureError, PcapWriter, readCapture, readCaptureStream } from '@wirestack/pcap';
 import { corpusAvailable, corpusFiles, FIXTURES } from '@wirestack/testkit';
 import fc from 'fast-check';
@@ -33,16 +33,6 @@ if (hasCorpus)
   }
 // gzip-wrapped copies of a few seeds, so the inflater sees mutated input too.
 for (const s of SEEDS.slice(0, 6)) SEEDS.push(gzipSync(s));
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 const hexHead = (b: Uint8Array): string =>
   Array.from(b.subarray(0, 256), (x) => x.toString(16).padStart(2, '0')).join('') + (b.length > 256 ? `... (${b.length} bytes)` : '');
@@ -87,11 +77,11 @@ function mutate(b: Uint8Array, ms: readonly Mutation[]): Uint8Array {
         for (let i = 0; i < 4; i++) cur[o + i] = (m.value >>> (o % 2 ? 24 - 8 * i : 8 * i)) & 0xff;
       }
     } else if (m.op === 'truncate') cur = cur.slice(0, at);
-    else if (m.op === 'insert') cur = concat(cur.subarray(0, at), m.bytes, cur.subarray(at));
-    else if (m.op === 'delete') cur = concat(cur.subarray(0, at), cur.subarray(Math.min(n, at + m.n)));
+    else if (m.op === 'insert') cur = concatBytes([cur.subarray(0, at), m.bytes, cur.subarray(at)]);
+    else if (m.op === 'delete') cur = concatBytes([cur.subarray(0, at), cur.subarray(Math.min(n, at + m.n))]);
     else {
       const other = SEEDS[m.other % SEEDS.length]!;
-      cur = concat(cur.subarray(0, at), other.subarray(m.from % (other.length + 1)));
+      cur = concatBytes([cur.subarray(0, at), other.subarray(m.from % (other.length + 1))]);
     }
   }
   return cur;
@@ -176,7 +166,7 @@ describe('fuzz: mutated captures', () => {
       const starts = [new PcapWriter().header(), SEEDS.find((s) => s[0] === 0x0a)!.subarray(0, 28)];
       fc.assert(
         fc.property(fc.constantFrom(...starts), fc.uint8Array({ maxLength: 512 }), (start, tail) => {
-          const bytes = concat(start, tail);
+          const bytes = concatBytes([start, tail]);
           expectCaptureError(readAllSync(bytes).error, bytes);
         }),
         { numRuns: runs(1000) },
@@ -190,7 +180,7 @@ describe('fuzz: mutated captures', () => {
 
 function pcapWith(lengths: number[]): Uint8Array {
   const w = new PcapWriter({ snapLength: 0xffffffff });
-  return concat(w.header(), ...lengths.map((n, i) => w.writeRecord({ timestampNs: BigInt(i), data: new Uint8Array(n).fill(0xab) })));
+  return concatBytes([w.header(), ...lengths.map((n, i) => w.writeRecord({ timestampNs: BigInt(i), data: new Uint8Array(n).fill(0xab) }))]);
 }
 
 describe('reader limits, at their edge', () => {
@@ -230,7 +220,7 @@ describe('reader limits, at their edge', () => {
     const member = gzipSync(plain);
     // CI once found this: a member followed by bytes that do not start another member; the sync
     // reader inflated it whole without complaint while the stream reader failed before any record.
-    const trailing = concat(member, Uint8Array.of(0x00, 0x03, 0xe3, 0xe2, 0x00, 0x00, 0x00, 0x00, 0x17));
+    const trailing = concatBytes([member, Uint8Array.of(0x00, 0x03, 0xe3, 0xe2, 0x00, 0x00, 0x00, 0x00, 0x17)]);
     const sync = readAllSync(trailing);
     expect(sync.records.length).toBe(4);
     expect(sync.error).toBeInstanceOf(CaptureError);
@@ -256,7 +246,7 @@ describe('reader limits, at their edge', () => {
   });
 
   it('a decompression bomb (50 MB of zeros after a pcap header, gzipped) stops at a small limit with bounded memory', async () => {
-    const bomb = gzipSync(concat(new PcapWriter().header(), new Uint8Array(50 * 1024 * 1024)), { level: 9 });
+    const bomb = gzipSync(concatBytes([new PcapWriter().header(), new Uint8Array(50 * 1024 * 1024)]), { level: 9 });
     expect(bomb.length).toBeLessThan(200 * 1024); // ~1000:1
     const limit = 1024 * 1024;
     globalThis.gc?.();
@@ -287,7 +277,7 @@ describe('reader limits, at their edge', () => {
   });
 
   it('the streaming reader bounds a bomb by default too (4 GiB), never materialising it: first records arrive at once', async () => {
-    const bomb = gzipSync(concat(new PcapWriter().header(), new Uint8Array(8 * 1024 * 1024)), { level: 9 });
+    const bomb = gzipSync(concatBytes([new PcapWriter().header(), new Uint8Array(8 * 1024 * 1024)]), { level: 9 });
     const reader = readCaptureStream(chunked(bomb, [1024]));
     let n = 0;
     for await (const _ of reader) if (++n === 1000) break;

@@ -8,7 +8,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DecodeError } from '@wirestack/core';
+import { concatBytes, DecodeError } from '@wirestack/core';
 import {
   type CaptureRecord,
   type CaptureStreamReader,
@@ -26,16 +26,6 @@ import { ChunkQueue } from '../src/queue.js';
 import { outcomeSummary, readAllSync, summary } from './helpers.js';
 
 const POISON = 0xee;
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 // ---- the queue on its own ----
 
@@ -254,7 +244,7 @@ function pcapngOf(sizes: readonly number[], custom: number): Uint8Array {
       parts.push(blk);
     }
   });
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 const captureDir = join(FIXTURES, 'captures');
@@ -270,38 +260,31 @@ const arbInput: fc.Arbitrary<Uint8Array> = fc.oneof(
   fc.array(fc.integer({ min: 1000, max: 5000 }), { minLength: 1, maxLength: 3 }).map(pcapOf),
   fc.constantFrom(...FIXTURE_FILES),
 );
+/** The sizes the pool source hands out chunks in (cycled), and how many buffers its pool holds. */
+const arbChunkSizes = fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 8 });
+const arbPoolSize = fc.integer({ min: 1, max: 4 });
 
 describe('a recycling source gives the plain reader’s records', () => {
   it('copyData: false, compared on receipt, buffers rewritten on reuse (fast-check)', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        arbInput,
-        fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 8 }),
-        fc.integer({ min: 1, max: 4 }),
-        async (bytes, sizes, pool) => {
-          const plain = readAllSync(bytes);
-          const src = new PoolSource(bytes, sizes, pool, 'reuse');
-          expect(await readChecked(zeroCopy(src), plain.records)).toEqual(outcomeSummary(plain));
-          // Buffers were reused, and never more than the pool was made.
-          expect(src.allocated).toBeLessThanOrEqual(pool);
-        },
-      ),
+      fc.asyncProperty(arbInput, arbChunkSizes, arbPoolSize, async (bytes, sizes, pool) => {
+        const plain = readAllSync(bytes);
+        const src = new PoolSource(bytes, sizes, pool, 'reuse');
+        expect(await readChecked(zeroCopy(src), plain.records)).toEqual(outcomeSummary(plain));
+        // Buffers were reused, and never more than the pool was made.
+        expect(src.allocated).toBeLessThanOrEqual(pool);
+      }),
       { numRuns: 300 },
     );
   });
 
   it('copyData: true, records kept to the end, buffers poisoned the moment they are recycled (fast-check)', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        arbInput,
-        fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 8 }),
-        fc.integer({ min: 1, max: 4 }),
-        async (bytes, sizes, pool) => {
-          const plain = readAllSync(bytes);
-          const src = new PoolSource(bytes, sizes, pool, 'recycle');
-          expect(await readKept(readCaptureStream(src))).toEqual(outcomeSummary(plain));
-        },
-      ),
+      fc.asyncProperty(arbInput, arbChunkSizes, arbPoolSize, async (bytes, sizes, pool) => {
+        const plain = readAllSync(bytes);
+        const src = new PoolSource(bytes, sizes, pool, 'recycle');
+        expect(await readKept(readCaptureStream(src))).toEqual(outcomeSummary(plain));
+      }),
       { numRuns: 300 },
     );
   });

@@ -9,6 +9,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { concatBytes } from '@wirestack/core';
 import { CaptureReader, CaptureStreamReader, PcapWriter, readCapture, readCaptureStream } from '@wirestack/pcap';
 import { describe, expect, it } from 'vitest';
 import { shapeAnchors } from '../src/reader.js';
@@ -37,13 +38,7 @@ function capture(n: number): Uint8Array {
   const w = new PcapWriter();
   const parts = [w.header()];
   for (let i = 0; i < n; i++) parts.push(w.writeRecord({ timestampNs: BigInt(i) * 1000n, data: new Uint8Array(60 + i).fill(i) }));
-  const out = new Uint8Array(parts.reduce((k, p) => k + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 const BYTES = capture(40);

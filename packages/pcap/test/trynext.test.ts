@@ -3,7 +3,7 @@
  * with the same contents as the async iterator gives; an error met by `tryNext()` is held for the next `next()`,
  * after every complete record before it.
  */
-import { DecodeError } from '@wirestack/core';
+import { concatBytes, DecodeError } from '@wirestack/core';
 import { type CaptureRecord, PcapWriter, readCaptureStream } from '@wirestack/pcap';
 import fc from 'fast-check';
 import { gzipSync } from 'fflate';
@@ -16,13 +16,7 @@ function pcap(lengths: readonly number[]): Uint8Array {
     w.header(),
     ...lengths.map((n, i) => w.writeRecord({ timestampNs: BigInt(i) * 1000n, data: new Uint8Array(n).fill(i & 0xff) })),
   ];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** Reads like the CLI: tryNext() while it gives records, else one await of next(). */

@@ -1,6 +1,6 @@
 /** Writers: pcap read→write is byte-identical; pcapng write→read keeps packets, timestamps, interfaces, comments. */
 import { readFileSync } from 'node:fs';
-import { EncodeError } from '@wirestack/core';
+import { concatBytes, EncodeError } from '@wirestack/core';
 import {
   type CaptureRecord,
   PcapWriter,
@@ -182,12 +182,7 @@ describe('writers', () => {
       w.addInterface({ linkType: 101, tsresol: 9 }),
       w.writeRecord({ timestampNs: 5n, data: Uint8Array.of(2) }),
     );
-    const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let o = 0;
-    for (const p of parts) {
-      bytes.set(p, o);
-      o += p.length;
-    }
+    const bytes = concatBytes(parts);
     const r = readCapture(bytes);
     const got = [...r];
     expect(got.map((g) => [g.section, g.interfaceId, g.linkType, g.timestampNs])).toEqual([

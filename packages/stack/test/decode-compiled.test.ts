@@ -6,24 +6,15 @@
  * trailerLength. Also: walkers are really built and used, and decodeStack works on when `new Function` is
  * refused.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from '@fast-check/vitest';
 import { arbStack } from '@wirestack/arbitraries';
-import { DecodeError, type LayerCodec, type LayerObject, type Registry } from '@wirestack/core';
-import { readCapture } from '@wirestack/pcap';
+import { DecodeError, fromHex, type LayerCodec, type LayerObject, type Registry } from '@wirestack/core';
 import { type DecodedPacket, type DecodeStackOptions, decodeStack, defaultRegistry, encodeStack } from '@wirestack/stack';
-import { corpusAvailable, corpusFiles, FIXTURES } from '@wirestack/testkit';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { codegen, type Walker } from '../src/compiled.js';
 import { planOf } from '../src/plan.js';
-
-interface Sample {
-  name: string;
-  first: string;
-  bytes: Uint8Array;
-}
+import { corpusSamples, fixtureCaptureSamples, scapySamples, vxlanLayers } from './helpers.js';
 
 const DEFAULTS = { ...codegen };
 
@@ -89,74 +80,12 @@ function checkVariant(name: string, learnFrom: Uint8Array, bytes: Uint8Array, op
   expect(generated(bytes, opts), name).toEqual(want);
 }
 
-function fromHex(s: string): Uint8Array {
-  const out = new Uint8Array(s.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(s.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
-
-function scapySamples(): Sample[] {
-  const dir = join(FIXTURES, 'scapy');
-  if (!existsSync(dir)) return [];
-  const out: Sample[] = [];
-  for (const f of readdirSync(dir)
-    .filter((x) => x.endsWith('.json'))
-    .sort()) {
-    const data = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { packets: Array<{ name: string; first: string; hex: string }> };
-    for (const p of data.packets) out.push({ name: `${f}/${p.name}`, first: p.first, bytes: fromHex(p.hex) });
-  }
-  return out;
-}
-
-/** The first layer for a capture link type, as the CLI chooses it. */
-function firstFor(linkType: number, bytes: Uint8Array, reg: Registry): string | undefined {
-  if (linkType === 1) return 'ethernet';
-  const bound = reg.lookup('linktype', linkType);
-  if (bound) return bound.id;
-  if (linkType === 101 || linkType === 228 || linkType === 229 || linkType === 12 || linkType === 14) {
-    const v = (bytes[0] ?? 0) >>> 4;
-    return v === 4 ? 'ipv4' : v === 6 ? 'ipv6' : undefined;
-  }
-  return undefined;
-}
-
-function captureSamples(path: string, label: string, reg: Registry): Sample[] {
-  const out: Sample[] = [];
-  try {
-    let i = 0;
-    for (const rec of readCapture(new Uint8Array(readFileSync(path)))) {
-      i++;
-      const first = firstFor(rec.linkType, rec.data, reg);
-      if (first) out.push({ name: `${label}#${i}`, first, bytes: rec.data });
-    }
-  } catch {
-    // A broken capture (the corpus has some on purpose): keep the records before the break.
-  }
-  return out;
-}
-
-const probe = defaultRegistry();
 const SCAPY = scapySamples();
-const CAPTURES = (() => {
-  const dir = join(FIXTURES, 'captures');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => /\.(pcap|pcapng)$/.test(f))
-    .sort()
-    .flatMap((f) => captureSamples(join(dir, f), `captures/${f}`, probe));
-})();
-const CORPUS = corpusAvailable() ? corpusFiles('real').flatMap((f) => captureSamples(f.path, `corpus/${f.name}`, probe)) : [];
+const CAPTURES = fixtureCaptureSamples();
+const CORPUS = corpusSamples();
 
-const VXLAN: LayerObject[] = [
-  { layer: 'ethernet', dst: '02:00:00:00:00:02', src: '02:00:00:00:00:01' },
-  { layer: 'ipv4', src: '198.18.0.1', dst: '198.18.0.2' },
-  { layer: 'udp', srcPort: 49152 },
-  { layer: 'vxlan', vni: 42 },
-  { layer: 'ethernet', dst: '02:00:00:00:01:02', src: '02:00:00:00:01:01' },
-  { layer: 'ipv4', src: '10.0.0.1', dst: '10.0.0.2' },
-  { layer: 'udp', srcPort: 1234, dstPort: 5678 },
-  { layer: 'raw', data: '000102030405060708090a0b0c0d0e0f' },
-];
+/** The VXLAN stack with a 16-byte payload. */
+const VXLAN: LayerObject[] = vxlanLayers('000102030405060708090a0b0c0d0e0f');
 
 describe('generated walkers', () => {
   it('are built for a repeated path and used, and give what the generic walk gives', () => {

@@ -3,17 +3,9 @@ import { EncodeError, type LayerObject, toHex } from '@wirestack/core';
 import { decodeStack, defaultRegistry, encodeStack, stackEncodingLength } from '@wirestack/stack';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { vxlanLayers } from './helpers.js';
 
-const VXLAN: LayerObject[] = [
-  { layer: 'ethernet', dst: '02:00:00:00:00:02', src: '02:00:00:00:00:01' },
-  { layer: 'ipv4', src: '198.18.0.1', dst: '198.18.0.2' },
-  { layer: 'udp', srcPort: 49152 },
-  { layer: 'vxlan', vni: 42 },
-  { layer: 'ethernet', dst: '02:00:00:00:01:02', src: '02:00:00:00:01:01' },
-  { layer: 'ipv4', src: '10.0.0.1', dst: '10.0.0.2' },
-  { layer: 'udp', srcPort: 1234, dstPort: 5678 },
-  { layer: 'raw', data: '68656c6c6f' },
-];
+const VXLAN: LayerObject[] = vxlanLayers();
 
 describe('encodeStack / decodeStack', () => {
   it('derives every length, checksum and next-protocol field, and decodes back', () => {

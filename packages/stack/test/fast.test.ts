@@ -3,84 +3,15 @@
  * real-world corpus) and for mutated copies of them, the layer ids, offsets and header lengths equal
  * decodeStack's layers/spans (raw and padding excluded), and flow('inner'/'outer') equals flowKey.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from '@fast-check/vitest';
 import type { Registry } from '@wirestack/core';
-import { readCapture } from '@wirestack/pcap';
 import { type DecodedPacket, decodeStack, defaultRegistry, encodeStack } from '@wirestack/stack';
 import { LayerKind, StackDecoder } from '../src/fast.js';
-import { corpusAvailable, corpusFiles, FIXTURES } from '@wirestack/testkit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-
-interface Sample {
-  name: string;
-  first: string;
-  bytes: Uint8Array;
-}
+import { corpusSamples, fixtureCaptureSamples, type Sample, scapySamples, vxlanLayers } from './helpers.js';
 
 const registry = defaultRegistry();
-
-function fromHex(s: string): Uint8Array {
-  const out = new Uint8Array(s.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(s.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
-
-function scapySamples(): Sample[] {
-  const dir = join(FIXTURES, 'scapy');
-  if (!existsSync(dir)) return [];
-  const out: Sample[] = [];
-  for (const f of readdirSync(dir)
-    .filter((x) => x.endsWith('.json'))
-    .sort()) {
-    const data = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { packets: Array<{ name: string; first: string; hex: string }> };
-    for (const p of data.packets) out.push({ name: `${f}/${p.name}`, first: p.first, bytes: fromHex(p.hex) });
-  }
-  return out;
-}
-
-/** The first layer for a capture link type, as the CLI chooses it (registry `linktype` table, raw IP by version nibble). */
-function firstFor(linkType: number, bytes: Uint8Array, reg: Registry): string | undefined {
-  if (linkType === 1) return 'ethernet';
-  const bound = reg.lookup('linktype', linkType);
-  if (bound) return bound.id;
-  if (linkType === 101 || linkType === 228 || linkType === 229 || linkType === 12 || linkType === 14) {
-    const v = (bytes[0] ?? 0) >>> 4;
-    return v === 4 ? 'ipv4' : v === 6 ? 'ipv6' : undefined;
-  }
-  return undefined;
-}
-
-function captureSamples(path: string, label: string): Sample[] {
-  const out: Sample[] = [];
-  try {
-    let i = 0;
-    for (const rec of readCapture(new Uint8Array(readFileSync(path)))) {
-      i++;
-      const first = firstFor(rec.linkType, rec.data, registry);
-      if (first) out.push({ name: `${label}#${i}`, first, bytes: rec.data });
-    }
-  } catch {
-    // A broken capture (the corpus has some on purpose): keep the records before the break.
-  }
-  return out;
-}
-
-function fixtureCaptureSamples(): Sample[] {
-  const dir = join(FIXTURES, 'captures');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => /\.(pcap|pcapng)$/.test(f))
-    .sort()
-    .flatMap((f) => captureSamples(join(dir, f), `captures/${f}`));
-}
-
-function corpusSamples(): Sample[] {
-  if (!corpusAvailable()) return [];
-  return corpusFiles('real').flatMap((f) => captureSamples(f.path, `corpus/${f.name}`));
-}
 
 /** decodeStack's layers without raw/padding, as [id, offset, length]. */
 function expected(pkt: DecodedPacket): Array<[string, number, number]> {
@@ -166,16 +97,7 @@ describe('StackDecoder equals decodeStack', () => {
 });
 
 describe('StackDecoder', () => {
-  const VXLAN = encodeStack([
-    { layer: 'ethernet', dst: '02:00:00:00:00:02', src: '02:00:00:00:00:01' },
-    { layer: 'ipv4', src: '198.18.0.1', dst: '198.18.0.2' },
-    { layer: 'udp', srcPort: 49152 },
-    { layer: 'vxlan', vni: 42 },
-    { layer: 'ethernet', dst: '02:00:00:00:01:02', src: '02:00:00:00:01:01' },
-    { layer: 'ipv4', src: '10.0.0.1', dst: '10.0.0.2' },
-    { layer: 'udp', srcPort: 1234, dstPort: 5678 },
-    { layer: 'raw', data: '68656c6c6f' },
-  ]);
+  const VXLAN = encodeStack(vxlanLayers());
 
   it('gives each IPv4 header of a tunnelled packet its own slot', () => {
     const d = new StackDecoder({ registry });

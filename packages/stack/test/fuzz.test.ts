@@ -16,7 +16,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { DecodeError, type LayerObject } from '@wirestack/core';
+import { concatBytes, DecodeError, type LayerObject } from '@wirestack/core';
 import { decodeGeneve, GENEVE_MAX_OPTIONS } from '@wirestack/geneve';
 import { IPV6_MAX_EXTENSION_HEADERS, walkIpv6Extensions } from '@wirestack/ipv6';
 import { linkTypeFirstLayer } from '@wirestack/link';
@@ -25,6 +25,7 @@ import { DEFAULT_LIMITS, DEFAULT_MAX_DEPTH, decodeStack, defaultRegistry, encode
 import { corpusAvailable, corpusFiles, FIXTURES } from '@wirestack/testkit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { type Sample, scapySamples } from './helpers.js';
 
 /** Inputs per property: small in CI, `WIRESTACK_FUZZ_RUNS` for long runs. */
 const ENV_RUNS = Number(process.env.WIRESTACK_FUZZ_RUNS ?? 0);
@@ -39,35 +40,14 @@ const CODECS = registry.layers();
 /** `padding` only ever ends a stack (see the note in the report / SECURITY.md); every other layer may come first. */
 const FIRST_LAYERS = CODECS.map((c) => c.id).filter((id) => id !== 'padding');
 
-interface Seed {
-  name: string;
-  first: string;
-  bytes: Uint8Array;
-}
-
-function fromHex(s: string): Uint8Array {
-  const out = new Uint8Array(s.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(s.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
+/** A packet that mutations start from. */
+type Seed = Sample;
 
 /** Hex of the input for messages (cut at 1 KiB, with the full length). */
 const hexOf = (b: Uint8Array): string => {
   const h = Array.from(b.subarray(0, 1024), (x) => x.toString(16).padStart(2, '0')).join('');
   return b.length > 1024 ? `${h}... (${b.length} bytes)` : h;
 };
-
-function scapySeeds(): Seed[] {
-  const dir = join(FIXTURES, 'scapy');
-  const out: Seed[] = [];
-  for (const f of readdirSync(dir)
-    .filter((x) => x.endsWith('.json'))
-    .sort()) {
-    const data = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { packets: Array<{ name: string; first: string; hex: string }> };
-    for (const p of data.packets) out.push({ name: `${f}/${p.name}`, first: p.first, bytes: fromHex(p.hex) });
-  }
-  return out;
-}
 
 function captureSeeds(paths: string[], perFile: number): Seed[] {
   const out: Seed[] = [];
@@ -92,7 +72,7 @@ const fixtureCaptures = readdirSync(captureDir)
   .map((f) => join(captureDir, f));
 const hasCorpus = corpusAvailable();
 const corpusCaptures = hasCorpus ? corpusFiles('real').map((f) => f.path) : [];
-const SEEDS: Seed[] = [...scapySeeds(), ...captureSeeds(fixtureCaptures, 32), ...captureSeeds(corpusCaptures, 4)];
+const SEEDS: Seed[] = [...scapySamples(), ...captureSeeds(fixtureCaptures, 32), ...captureSeeds(corpusCaptures, 4)];
 
 // ------------------------------------------------------------------ oracles
 
@@ -203,16 +183,6 @@ const arbMutation: fc.Arbitrary<Mutation> = fc.oneof(
   }),
 );
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
 /** Applies mutations in order (positions are taken modulo the current length); never touches `b`. */
 function applyMutations(b: Uint8Array, ms: readonly Mutation[], pool: readonly { bytes: Uint8Array }[]): Uint8Array {
   let cur: Uint8Array = b.slice();
@@ -240,19 +210,23 @@ function applyMutations(b: Uint8Array, ms: readonly Mutation[], pool: readonly {
         cur = cur.slice(at);
         break;
       case 'delete':
-        cur = concat(cur.subarray(0, at), cur.subarray(Math.min(n, at + m.n)));
+        cur = concatBytes([cur.subarray(0, at), cur.subarray(Math.min(n, at + m.n))]);
         break;
       case 'insert':
-        cur = concat(cur.subarray(0, at), m.bytes, cur.subarray(at));
+        cur = concatBytes([cur.subarray(0, at), m.bytes, cur.subarray(at)]);
         break;
       case 'splice': {
         const other = pool[m.other % pool.length]!.bytes;
-        cur = concat(cur.subarray(0, at), other.subarray(m.from % (other.length + 1)));
+        cur = concatBytes([cur.subarray(0, at), other.subarray(m.from % (other.length + 1))]);
         break;
       }
       case 'repeat': {
         const chunk = cur.slice(at, Math.min(n, at + m.n));
-        cur = concat(cur.subarray(0, at + chunk.length), ...Array.from({ length: m.times }, () => chunk), cur.subarray(at + chunk.length));
+        cur = concatBytes([
+          cur.subarray(0, at + chunk.length),
+          ...Array.from({ length: m.times }, () => chunk),
+          cur.subarray(at + chunk.length),
+        ]);
         break;
       }
     }
