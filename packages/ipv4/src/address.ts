@@ -9,7 +9,7 @@ import ipaddr from 'ipaddr.js';
  */
 export function parseIpv4U32(text: unknown, layer = 'ipv4', field = 'address'): number {
   if (typeof text === 'string') {
-    const fast = fastDottedQuad(text);
+    const fast = dottedQuadValue(text);
     if (fast >= 0) return fast;
   }
   if (typeof text !== 'string' || !ipaddr.IPv4.isValidFourPartDecimal(text))
@@ -58,10 +58,11 @@ function dottedQuad(buf: Uint8Array, off: number): string {
 }
 
 /**
- * The strict dotted quad by character codes (no RegExp, no allocation): the common case of encoding.
- * Returns -1 for anything it does not accept, and the caller falls back to ipaddr.js for the verdict.
+ * The 32-bit value of a strict dotted quad (four decimal parts 0..255, no leading zeros), read by character
+ * codes (no RegExp, no allocation): the common case of encoding. Returns -1 for anything else, which
+ * {@link parseIpv4U32} then hands to ipaddr.js for the verdict (other notations, or the error).
  */
-function fastDottedQuad(t: string): number {
+export function dottedQuadValue(t: string): number {
   const n = t.length;
   if (n < 7 || n > 15) return -1;
   let value = 0;

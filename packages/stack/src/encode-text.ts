@@ -10,6 +10,7 @@
  * string object compares by identity, an equal copy by content, a different one usually at its first
  * characters. A slot is picked from the length and the last characters, which is where addresses differ.
  */
+import { dottedQuadValue } from '@wirestack/ipv4';
 
 /** Hex digit values by character code (ASCII only), -1 for anything else. */
 const NIBBLE = new Int8Array(128).fill(-1);
@@ -77,35 +78,12 @@ export function ipv4Number(s: string): number {
   const k =
     (s.charCodeAt(n - 1) ^ (s.charCodeAt(n - 2) << 3) ^ (s.charCodeAt(n - 3) << 6) ^ (s.charCodeAt(n - 4) << 2) ^ (n << 7)) & (SLOTS - 1);
   if (ipKeys[k] === s) return ipValues[k]!;
-  const v = parseDottedQuad(s);
+  const v = dottedQuadValue(s);
   if (v >= 0) {
     ipKeys[k] = s;
     ipValues[k] = v;
   }
   return v;
-}
-
-function parseDottedQuad(t: string): number {
-  const n = t.length;
-  let value = 0;
-  let part = 0;
-  let digits = 0;
-  let parts = 0;
-  for (let i = 0; i <= n; i++) {
-    const c = i < n ? t.charCodeAt(i) : 46;
-    if (c === 46) {
-      if (digits === 0 || part > 255) return -1;
-      value = value * 256 + part;
-      parts++;
-      part = 0;
-      digits = 0;
-    } else if (c >= 48 && c <= 57) {
-      if (digits > 0 && part === 0) return -1; // a leading zero
-      part = part * 10 + (c - 48);
-      if (++digits > 3) return -1;
-    } else return -1;
-  }
-  return parts === 4 ? value : -1;
 }
 
 /** The sum of the 16-bit big-endian words {@link parseHexInto} wrote last (an odd last byte padded with zero). */
