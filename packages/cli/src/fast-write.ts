@@ -191,10 +191,35 @@ export function putPlainTime(o: Uint8Array, start: number, rec: CaptureRecord): 
   return putFixed(o, p, rec.timestampLow, rec.timestampDigits);
 }
 
-/** Lower-case hex of `b[start, end)`, as `toHex` writes it. */
+/** The two hex digits of each byte value as one big-endian 16-bit number (for 16/32-bit stores). */
+const HEX16 = new Uint16Array(256);
+for (let i = 0; i < 256; i++) HEX16[i] = (HEX2[2 * i]! << 8) | HEX2[2 * i + 1]!;
+
+/** A DataView over the output batch `hexOut` (made again when the writer moves to another batch). */
+let hexView = new DataView(new ArrayBuffer(0));
+let hexOut: Uint8Array | undefined;
+
+/**
+ * Lower-case hex of `b[start, end)`, as `toHex` writes it. Long runs (trailers, payloads: most of what
+ * `--json` writes) store four digit pairs per two 32-bit writes through a DataView, which takes any
+ * alignment: about twice as fast as two byte stores per input byte.
+ */
 export function putHex(o: Uint8Array, p: number, b: Uint8Array, start: number, end: number): number {
   let q = p;
-  for (let i = start; i < end; i++) {
+  let i = start;
+  if (end - start >= 32) {
+    if (o !== hexOut) {
+      hexView = new DataView(o.buffer, o.byteOffset, o.byteLength);
+      hexOut = o;
+    }
+    const dv = hexView;
+    for (; i + 4 <= end; i += 4) {
+      dv.setUint32(q, (HEX16[b[i]!]! << 16) | HEX16[b[i + 1]!]!);
+      dv.setUint32(q + 4, (HEX16[b[i + 2]!]! << 16) | HEX16[b[i + 3]!]!);
+      q += 8;
+    }
+  }
+  for (; i < end; i++) {
     const v = b[i]! << 1;
     o[q] = HEX2[v]!;
     o[q + 1] = HEX2[v + 1]!;
