@@ -196,7 +196,7 @@ const HEX16 = new Uint16Array(256);
 for (let i = 0; i < 256; i++) HEX16[i] = (HEX2[2 * i]! << 8) | HEX2[2 * i + 1]!;
 
 /** A DataView over the output batch `hexOut` (made again when the writer moves to another batch). */
-let hexView = new DataView(new ArrayBuffer(0));
+let hexView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
 let hexOut: Uint8Array | undefined;
 
 /**

@@ -676,17 +676,17 @@ export class StackDecoder {
   /** The big-endian 16-bit value at `offset(i) + field`. */
   u16(i: number, field: number): number {
     const o = this.offs[i]! + field;
-    return (o >>> 0) > this.lim2 ? 0 : this.view.getUint16(this.base + o);
+    return o >>> 0 > this.lim2 ? 0 : this.view.getUint16(this.base + o);
   }
   /** The big-endian 24-bit value at `offset(i) + field`. */
   u24(i: number, field: number): number {
     const o = this.offs[i]! + field;
-    return (o >>> 0) > this.lim3 ? 0 : (this.view.getUint16(this.base + o) << 8) | this.view.getUint8(this.base + o + 2);
+    return o >>> 0 > this.lim3 ? 0 : (this.view.getUint16(this.base + o) << 8) | this.view.getUint8(this.base + o + 2);
   }
   /** The big-endian unsigned 32-bit value at `offset(i) + field`. */
   u32(i: number, field: number): number {
     const o = this.offs[i]! + field;
-    return (o >>> 0) > this.lim4 ? 0 : this.view.getUint32(this.base + o);
+    return o >>> 0 > this.lim4 ? 0 : this.view.getUint32(this.base + o);
   }
   /** The contract object of the layer at depth `i`, decoded by its codec (allocates; for debugging and rare paths). */
   header(i: number): LayerObject | undefined {
