@@ -322,19 +322,21 @@ if (pcap) {
   async function* chunks(bytes, size) {
     for (let o = 0; o < bytes.length; o += size) yield bytes.subarray(o, Math.min(bytes.length, o + size));
   }
+  /** Whole passes over the capture with `for await` over the readers `open()` returns (one per pass). */
+  const forAwaitPasses = async (n, open) => {
+    let ops = 0;
+    let x = 0;
+    while (ops < n) {
+      for await (const rec of open()) x += rec.capturedLength;
+      ops += cap.records;
+    }
+    sink.n += x;
+    return ops;
+  };
   add({
     name: 'pcap/read (stream, 1 MiB chunks from memory)',
     bytes: perRecordBytes,
-    async run(n) {
-      let ops = 0;
-      let x = 0;
-      while (ops < n) {
-        for await (const rec of pcap.readCaptureStream(chunks(capBytes, 1 << 20), { copyData: false })) x += rec.capturedLength;
-        ops += cap.records;
-      }
-      sink.n += x;
-      return ops;
-    },
+    run: (n) => forAwaitPasses(n, () => pcap.readCaptureStream(chunks(capBytes, 1 << 20), { copyData: false })),
     target: (r) => ({ goal: '≥ 1.6 GB/s', met: perRecordBytes / r.median >= 1.6 }),
   });
   // The per-record functions are made once: a fresh closure per round would die at the harness's gc()
@@ -377,32 +379,14 @@ if (pcap) {
     add({
       name: 'pcap/read (file stream, openCapture, 128 KiB chunks)',
       bytes: perRecordBytes,
-      async run(n) {
-        let ops = 0;
-        let x = 0;
-        while (ops < n) {
-          for await (const rec of pcapNode.openCapture(file, { copyData: false })) x += rec.capturedLength;
-          ops += cap.records;
-        }
-        sink.n += x;
-        return ops;
-      },
+      run: (n) => forAwaitPasses(n, () => pcapNode.openCapture(file, { copyData: false })),
       target: (r) => ({ goal: '≥ 1.6 GB/s', met: perRecordBytes / r.median >= 1.6 }),
     });
     // The same file read into a few reused 512 KiB buffers (CaptureFileSource), as `wirestack decode` reads.
     add({
       name: 'pcap/read (file, openCapture, reused 512 KiB buffers)',
       bytes: perRecordBytes,
-      async run(n) {
-        let ops = 0;
-        let x = 0;
-        while (ops < n) {
-          for await (const rec of pcapNode.openCapture(file, { copyData: false, reuseBuffers: true })) x += rec.capturedLength;
-          ops += cap.records;
-        }
-        sink.n += x;
-        return ops;
-      },
+      run: (n) => forAwaitPasses(n, () => pcapNode.openCapture(file, { copyData: false, reuseBuffers: true })),
       target: (r) => ({ goal: '≥ 1.6 GB/s', met: perRecordBytes / r.median >= 1.6 }),
     });
   }
