@@ -6,6 +6,7 @@
  * `check_len` does. Reads past the end would yield `undefined` (then NaN), so never call them
  * before the length check.
  */
+import { HEX_DIGIT_CODES as DIGIT } from './hex-digits.js';
 
 /** Reads an unsigned 8-bit value. */
 export function readU8(b: Uint8Array, o: number): number {
@@ -89,9 +90,6 @@ for (let i = 0; i < 256; i++) {
 }
 let latin1: TextDecoder | undefined;
 
-/** Character codes of the hex digits. */
-const DIGIT: number[] = [];
-for (let i = 0; i < 16; i++) DIGIT.push('0123456789abcdef'.charCodeAt(i));
 /** Per byte count up to 48, a reused array of that many pairs of character codes (for one `fromCharCode` call). */
 const CODE_ARRAYS: number[][] = [];
 for (let n = 0; n <= 48; n++) CODE_ARRAYS.push(new Array<number>(2 * n).fill(48));

@@ -1,5 +1,6 @@
 /** MAC address text: lower-case `aa:bb:cc:dd:ee:ff`, as the JSON contract writes it. */
 import { EncodeError } from './errors.js';
+import { HEX_DIGIT_CODES as DIGIT } from './hex-digits.js';
 
 const HEX2: string[] = [];
 for (let i = 0; i < 256; i++) HEX2.push(i.toString(16).padStart(2, '0'));
@@ -26,10 +27,6 @@ export function macToString(b: Uint8Array, o = 0): string {
   macText[k] = s;
   return s;
 }
-
-/** Character codes of the hex digits. */
-const DIGIT: number[] = [];
-for (let i = 0; i < 16; i++) DIGIT.push('0123456789abcdef'.charCodeAt(i));
 
 /** The text of 6 bytes as one flat string (one `fromCharCode` call, no rope of pieces: fast to read back). */
 function macText6(b: Uint8Array, o: number): string {
