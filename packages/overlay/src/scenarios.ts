@@ -31,6 +31,16 @@ const udp = (src: string, dst: string, text: string, extra: Partial<LayerObject>
   { layer: 'raw', data: Array.from(new TextEncoder().encode(text), (b) => b.toString(16).padStart(2, '0')).join('') },
 ];
 
+/**
+ * Links nodes in a line, in order: the first and last are overlay hosts, each on its gateway's overlay
+ * port; every link between is underlay.
+ */
+function chain(net: Network, names: readonly string[]): void {
+  const last = names.length - 2;
+  for (let i = 0; i <= last; i++)
+    net.connect(names[i]!, names[i + 1]!, i === 0 ? { roleB: 'overlay' } : i === last ? { roleA: 'overlay' } : {});
+}
+
 /** Test keying material: 16-byte AES key + 4-byte salt (RFC 4106 §8.1), from a seed byte. */
 function testKey(seed: number): Uint8Array {
   return Uint8Array.from({ length: 20 }, (_, i) => (seed * 31 + i * 7) & 0xff);
@@ -54,12 +64,7 @@ async function vpn(): Promise<ScenarioRun> {
     net.add({ name: n, kind: 'underlay', addresses: [a] });
   const gwB = net.add({ name: 'gwB', kind: 'both', addresses: ['198.18.4.2'], virtualAddresses: ['10.2.0.1'] });
   net.add({ name: 'hostB', kind: 'overlay', virtualAddresses: ['10.2.0.10'] });
-  net.connect('hostA', 'gwA', { roleB: 'overlay' });
-  net.connect('gwA', 'R1');
-  net.connect('R1', 'R2');
-  net.connect('R2', 'R3');
-  net.connect('R3', 'gwB');
-  net.connect('gwB', 'hostB', { roleA: 'overlay' });
+  chain(net, ['hostA', 'gwA', 'R1', 'R2', 'R3', 'gwB', 'hostB']);
   net.route('gwA', '198.18.0.0/15', 'R1').route('gwB', '198.18.0.0/15', 'R3');
   net.route('R1', '198.18.4.0/24', 'R2').route('R1', '198.18.1.0/24', 'gwA');
   net.route('R2', '198.18.4.0/24', 'R3').route('R2', '198.18.1.0/24', 'R1');
@@ -98,10 +103,7 @@ async function sixInFour(): Promise<ScenarioRun> {
   net.add({ name: 'R1', kind: 'underlay', addresses: ['198.18.10.2'] });
   const gwB = net.add({ name: 'gwB', kind: 'both', addresses: ['198.18.11.2'], virtualAddresses: ['2001:db8:b::1'] });
   net.add({ name: 'v6b', kind: 'overlay', virtualAddresses: ['2001:db8:b::10'] });
-  net.connect('v6a', 'gwA', { roleB: 'overlay' });
-  net.connect('gwA', 'R1');
-  net.connect('R1', 'gwB');
-  net.connect('gwB', 'v6b', { roleA: 'overlay' });
+  chain(net, ['v6a', 'gwA', 'R1', 'gwB', 'v6b']);
   net.route('gwA', '0.0.0.0/0', 'R1').route('gwB', '0.0.0.0/0', 'R1');
   net.route('R1', '198.18.10.0/24', 'gwA').route('R1', '198.18.11.0/24', 'gwB');
   gwA.addTunnel({ name: 'sit', encapsulation: 'ip', local: '198.18.10.1', remote: '198.18.11.2' });
@@ -175,12 +177,7 @@ async function multihop(): Promise<ScenarioRun> {
     overlayMac: '02:00:00:00:0c:01',
   });
   net.add({ name: 'podC', kind: 'overlay', virtualAddresses: ['10.0.3.10'] });
-  net.connect('podA', 'A', { roleB: 'overlay' });
-  net.connect('A', 'R1');
-  net.connect('R1', 'B');
-  net.connect('B', 'R2');
-  net.connect('R2', 'C');
-  net.connect('C', 'podC', { roleA: 'overlay' });
+  chain(net, ['podA', 'A', 'R1', 'B', 'R2', 'C', 'podC']);
   net.route('A', '198.18.0.0/15', 'R1');
   net.route('R1', '198.18.30.0/24', 'A').route('R1', '198.18.31.1/32', 'B');
   net.route('B', '198.18.30.0/24', 'R1').route('B', '198.18.32.0/24', 'R2');
@@ -218,11 +215,7 @@ async function mplsUnderlay(): Promise<ScenarioRun> {
   net.add({ name: 'P2', kind: 'underlay', addresses: ['198.18.41.2'] });
   const PE2 = net.add({ name: 'PE2', kind: 'both', addresses: ['198.18.42.1'] });
   net.add({ name: 'siteB', kind: 'overlay', virtualAddresses: ['192.0.2.20'] });
-  net.connect('siteA', 'PE1', { roleB: 'overlay' });
-  net.connect('PE1', 'P1');
-  net.connect('P1', 'P2');
-  net.connect('P2', 'PE2');
-  net.connect('PE2', 'siteB', { roleA: 'overlay' });
+  chain(net, ['siteA', 'PE1', 'P1', 'P2', 'PE2', 'siteB']);
   // PE1 → PE2: push 100, P1 swaps to 200, P2 swaps to 300, PE2 pops it and terminates the GRE.
   net.route('PE1', '198.18.42.0/24', 'P1', [100]);
   net.label('P1', 100, 'swap', 'P2', 200).label('P2', 200, 'swap', 'PE2', 300).label('PE2', 300, 'pop', 'P2');

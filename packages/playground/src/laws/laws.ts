@@ -8,9 +8,9 @@
  */
 /// <reference types="vite/client" />
 import * as arbitraries from '@wirestack/arbitraries';
-import { type AnyCodec, DecodeError, EncodeError, type LayerObject, toHex } from '@wirestack/core';
+import { type AnyCodec, DecodeError, EncodeError, type LayerObject, type Registry, toHex } from '@wirestack/core';
 import { type CaptureRecord, readCapture, readCaptureStream, writePcap, writePcapng } from '@wirestack/pcap';
-import { allCodecs, decodeStack, defaultRegistry, encodeStack } from '@wirestack/stack';
+import { allCodecs, type DecodedPacket, decodeStack, defaultRegistry, encodeStack } from '@wirestack/stack';
 import fc from 'fast-check';
 import { firstLayerFor } from '../cli-shared.js';
 
@@ -98,6 +98,11 @@ function expectNoNaN(v: unknown, path = '$'): void {
   else if (v === undefined) fail(`undefined at ${path}`);
 }
 
+/** Fails unless a decoded packet, trailer included, encodes back to exactly `bytes`. */
+function expectReencodes(pkt: DecodedPacket, bytes: Uint8Array, registry: Registry, prefix = ''): void {
+  if (toHex(encodeStack(pkt.layers, { registry, trailer: pkt.trailer })) !== toHex(bytes)) fail(`${prefix}re-encoded bytes differ`);
+}
+
 /** Rethrows anything that is not a DecodeError (a TypeError or RangeError fails the law). */
 function onlyDecodeError(e: unknown): void {
   if (!(e instanceof DecodeError)) throw e;
@@ -125,6 +130,25 @@ function missing(suite: string, law: string, why: string, opts: LawOptions): Law
   const r: LawResult = { suite, law, ok: false, runs: 0, ms: 0, error: why };
   opts.onResult?.(r);
   return r;
+}
+
+/**
+ * A suite's law runner: `law` checks one property with its base run count times `opts.scale` and keeps the
+ * result, in order, in `results`.
+ */
+function suiteLaws(suite: string, opts: LawOptions) {
+  const k = opts.scale ?? 1;
+  const results: LawResult[] = [];
+  return {
+    results,
+    async law<Ts>(law: string, prop: fc.IRawProperty<Ts>, runs: number): Promise<void> {
+      results.push(await check(suite, law, prop, Math.round(runs * k), opts));
+    },
+    /** A deterministic law, checked once whatever the scale. */
+    async once<Ts>(law: string, prop: fc.IRawProperty<Ts>): Promise<void> {
+      results.push(await check(suite, law, prop, 1, opts));
+    },
+  };
 }
 
 function pascal(id: string): string {
@@ -157,7 +181,6 @@ export function lawCodecs(): AnyCodec[] {
 
 async function codecLaws(codec: AnyCodec, opts: LawOptions): Promise<LawResult[]> {
   const suite = `codec ${codec.id}`;
-  const k = opts.scale ?? 1;
   const arb = arbitraryFor(codec.id);
   if (!arb)
     return CODEC_LAWS.map((law) =>
@@ -169,57 +192,45 @@ async function codecLaws(codec: AnyCodec, opts: LawOptions): Promise<LawResult[]
     const w = codec.encode(h, buf, at);
     return { buf, n, w };
   };
-  const out: LawResult[] = [];
-  out.push(
-    await check(
-      suite,
-      CODEC_LAWS[0]!,
-      fc.property(arb, (h) => {
-        const { buf, n, w } = encode(h);
-        if (w !== n) fail(`wrote ${w} bytes, encodingLength says ${n}`);
-        const back = codec.decode(buf, 0, buf.length);
-        expectEqual(back, h, 'decoded');
-        if (codec.headerLength(back) !== n) fail(`headerLength ${codec.headerLength(back)} != ${n}`);
-      }),
-      Math.round(200 * k),
-      opts,
-    ),
+  const { law, results } = suiteLaws(suite, opts);
+  await law(
+    CODEC_LAWS[0]!,
+    fc.property(arb, (h) => {
+      const { buf, n, w } = encode(h);
+      if (w !== n) fail(`wrote ${w} bytes, encodingLength says ${n}`);
+      const back = codec.decode(buf, 0, buf.length);
+      expectEqual(back, h, 'decoded');
+      if (codec.headerLength(back) !== n) fail(`headerLength ${codec.headerLength(back)} != ${n}`);
+    }),
+    200,
   );
-  out.push(
-    await check(
-      suite,
-      CODEC_LAWS[1]!,
-      fc.property(arb, fc.nat(16), fc.nat(16), fc.integer({ min: 0, max: 255 }), (h, before, after, fill) => {
-        const n = codec.encodingLength(h);
-        const { buf } = encode(h, before + n + after, before, fill);
-        for (let i = 0; i < before; i++) if (buf[i] !== fill) fail(`byte ${i} before the header changed`);
-        for (let i = before + n; i < buf.length; i++) if (buf[i] !== fill) fail(`byte ${i} after the header changed`);
-        expectEqual(codec.decode(buf, before, before + n), h, 'decoded at an offset');
-      }),
-      Math.round(100 * k),
-      opts,
-    ),
+  await law(
+    CODEC_LAWS[1]!,
+    fc.property(arb, fc.nat(16), fc.nat(16), fc.integer({ min: 0, max: 255 }), (h, before, after, fill) => {
+      const n = codec.encodingLength(h);
+      const { buf } = encode(h, before + n + after, before, fill);
+      for (let i = 0; i < before; i++) if (buf[i] !== fill) fail(`byte ${i} before the header changed`);
+      for (let i = before + n; i < buf.length; i++) if (buf[i] !== fill) fail(`byte ${i} after the header changed`);
+      expectEqual(codec.decode(buf, before, before + n), h, 'decoded at an offset');
+    }),
+    100,
   );
-  out.push(
-    await check(
-      suite,
-      CODEC_LAWS[2]!,
-      fc.property(arb, (h) => {
-        const { buf, n } = encode(h);
-        for (let len = 0; len < n; len++) {
-          let err: unknown;
-          try {
-            codec.decode(buf.subarray(0, len), 0, len);
-          } catch (e) {
-            err = e;
-          }
-          if (!(err instanceof DecodeError)) fail(`prefix of ${len}/${n} bytes: ${err === undefined ? 'decoded' : String(err)}`);
-          if (err.code !== 'truncated') fail(`prefix of ${len}/${n} bytes: code ${err.code}`);
+  await law(
+    CODEC_LAWS[2]!,
+    fc.property(arb, (h) => {
+      const { buf, n } = encode(h);
+      for (let len = 0; len < n; len++) {
+        let err: unknown;
+        try {
+          codec.decode(buf.subarray(0, len), 0, len);
+        } catch (e) {
+          err = e;
         }
-      }),
-      Math.round(60 * k),
-      opts,
-    ),
+        if (!(err instanceof DecodeError)) fail(`prefix of ${len}/${n} bytes: ${err === undefined ? 'decoded' : String(err)}`);
+        if (err.code !== 'truncated') fail(`prefix of ${len}/${n} bytes: code ${err.code}`);
+      }
+    }),
+    60,
   );
   // Arbitrary bytes, and real headers with bytes flipped and cut (the encoder's own output as seeds).
   const bytesArb = fc.oneof(
@@ -230,27 +241,23 @@ async function codecLaws(codec: AnyCodec, opts: LawOptions): Promise<LawResult[]
       return b.subarray(0, b.length ? cut % (b.length + 1) : 0);
     }),
   );
-  out.push(
-    await check(
-      suite,
-      CODEC_LAWS[3]!,
-      fc.property(bytesArb, fc.nat(4), (bytes, off) => {
-        const offset = Math.min(off, bytes.length);
-        try {
-          const h = codec.decode(bytes, offset, bytes.length);
-          expectNoNaN(h);
-          const len = codec.headerLength(h);
-          if (!(len >= codec.minLength)) fail(`headerLength ${len} < minLength ${codec.minLength}`);
-          if (offset + len > bytes.length) fail(`header of ${len} bytes at ${offset} runs past ${bytes.length}`);
-        } catch (e) {
-          onlyDecodeError(e);
-        }
-      }),
-      Math.round(1500 * k),
-      opts,
-    ),
+  await law(
+    CODEC_LAWS[3]!,
+    fc.property(bytesArb, fc.nat(4), (bytes, off) => {
+      const offset = Math.min(off, bytes.length);
+      try {
+        const h = codec.decode(bytes, offset, bytes.length);
+        expectNoNaN(h);
+        const len = codec.headerLength(h);
+        if (!(len >= codec.minLength)) fail(`headerLength ${len} < minLength ${codec.minLength}`);
+        if (offset + len > bytes.length) fail(`header of ${len} bytes at ${offset} runs past ${bytes.length}`);
+      } catch (e) {
+        onlyDecodeError(e);
+      }
+    }),
+    1500,
   );
-  return out;
+  return results;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -325,93 +332,69 @@ export const PCAP_LAWS = [
 ];
 
 async function pcapLaws(fixtures: Fixture[], opts: LawOptions): Promise<LawResult[]> {
-  const suite = 'pcap';
-  const k = opts.scale ?? 1;
   const full = fixtures.map((f) => ({ f, all: readAllSync(f.bytes) }));
   const pick = fc.nat(fixtures.length - 1).map((i) => full[i]!);
-  const out: LawResult[] = [];
-  out.push(
-    await check(
-      suite,
-      PCAP_LAWS[0]!,
-      fc.asyncProperty(pick, fc.array(fc.integer({ min: 0, max: 700 }), { minLength: 1, maxLength: 12 }), async ({ f, all }, sizes) => {
-        sameRecords(await readAllStream(cut(f.bytes, sizes)), all, f.name);
-      }),
-      Math.round(150 * k),
-      opts,
-    ),
+  const { law, once, results } = suiteLaws('pcap', opts);
+  await law(
+    PCAP_LAWS[0]!,
+    fc.asyncProperty(pick, fc.array(fc.integer({ min: 0, max: 700 }), { minLength: 1, maxLength: 12 }), async ({ f, all }, sizes) => {
+      sameRecords(await readAllStream(cut(f.bytes, sizes)), all, f.name);
+    }),
+    150,
   );
-  out.push(
-    await check(
-      suite,
-      PCAP_LAWS[1]!,
-      fc.property(pick, fc.nat(), ({ f, all }, at) => {
-        const n = at % (f.bytes.length + 1);
-        const part = readAllSync(f.bytes.subarray(0, n));
-        if (part.records.length > all.records.length) fail(`${f.name} cut at ${n}: more records than the whole file`);
-        part.records.forEach((r, i) => {
-          if (recordKey(r) !== recordKey(all.records[i]!)) fail(`${f.name} cut at ${n}: record ${i + 1} differs`);
-        });
-      }),
-      Math.round(400 * k),
-      opts,
-    ),
+  await law(
+    PCAP_LAWS[1]!,
+    fc.property(pick, fc.nat(), ({ f, all }, at) => {
+      const n = at % (f.bytes.length + 1);
+      const part = readAllSync(f.bytes.subarray(0, n));
+      if (part.records.length > all.records.length) fail(`${f.name} cut at ${n}: more records than the whole file`);
+      part.records.forEach((r, i) => {
+        if (recordKey(r) !== recordKey(all.records[i]!)) fail(`${f.name} cut at ${n}: record ${i + 1} differs`);
+      });
+    }),
+    400,
   );
-  out.push(
-    await check(
-      suite,
-      PCAP_LAWS[2]!,
-      fc.property(pick, fc.array(fc.tuple(fc.nat(), fc.nat(255)), { minLength: 1, maxLength: 8 }), ({ f }, flips) => {
-        const b = f.bytes.slice();
-        for (const [i, v] of flips) b[i % b.length] = v;
-        readAllSync(b);
-      }),
-      Math.round(400 * k),
-      opts,
-    ),
+  await law(
+    PCAP_LAWS[2]!,
+    fc.property(pick, fc.array(fc.tuple(fc.nat(), fc.nat(255)), { minLength: 1, maxLength: 8 }), ({ f }, flips) => {
+      const b = f.bytes.slice();
+      for (const [i, v] of flips) b[i % b.length] = v;
+      readAllSync(b);
+    }),
+    400,
   );
   const recordArb = fc.record({
     timestampNs: fc.bigInt({ min: 0n, max: 4_000_000_000n * 1_000_000_000n }).map((t) => (t / 1000n) * 1000n),
     data: fc.uint8Array({ maxLength: 200 }),
   });
-  out.push(
-    await check(
-      suite,
-      PCAP_LAWS[3]!,
-      fc.property(fc.array(recordArb, { maxLength: 8 }), fc.boolean(), fc.integer({ min: 0, max: 300 }), (recs, ng, linkType) => {
-        const file = ng ? writePcapng({ interfaces: [{ linkType }], records: recs }) : writePcap(recs, { linkType, nanosecond: false });
-        const back = readAllSync(file);
-        if (back.error) fail(`read back: ${back.error.message}`);
-        expectEqual(
-          back.records.map((r) => ({ t: r.timestampNs.toString(), d: toHex(r.data), l: r.linkType })),
-          recs.map((r) => ({ t: r.timestampNs.toString(), d: toHex(r.data), l: linkType })),
-          'records',
-        );
-      }),
-      Math.round(200 * k),
-      opts,
-    ),
+  await law(
+    PCAP_LAWS[3]!,
+    fc.property(fc.array(recordArb, { maxLength: 8 }), fc.boolean(), fc.integer({ min: 0, max: 300 }), (recs, ng, linkType) => {
+      const file = ng ? writePcapng({ interfaces: [{ linkType }], records: recs }) : writePcap(recs, { linkType, nanosecond: false });
+      const back = readAllSync(file);
+      if (back.error) fail(`read back: ${back.error.message}`);
+      expectEqual(
+        back.records.map((r) => ({ t: r.timestampNs.toString(), d: toHex(r.data), l: r.linkType })),
+        recs.map((r) => ({ t: r.timestampNs.toString(), d: toHex(r.data), l: linkType })),
+        'records',
+      );
+    }),
+    200,
   );
   // Deterministic: every packet of every fixture, once.
   const registry = defaultRegistry();
   const packets = full.flatMap(({ f, all }) => all.records.map((r, i) => ({ name: `${f.name} #${i + 1}`, r })));
-  out.push(
-    await check(
-      suite,
-      PCAP_LAWS[4]!,
-      fc.property(fc.constant(0), () => {
-        for (const { name, r } of packets) {
-          const first = firstLayerFor(r.linkType, r.data[0]);
-          const pkt = decodeStack(r.data, { registry, first });
-          const again = encodeStack(pkt.layers, { registry, trailer: pkt.trailer });
-          if (toHex(again) !== toHex(r.data)) fail(`${name}: re-encoded bytes differ`);
-        }
-      }),
-      1,
-      opts,
-    ),
+  await once(
+    PCAP_LAWS[4]!,
+    fc.property(fc.constant(0), () => {
+      for (const { name, r } of packets) {
+        const first = firstLayerFor(r.linkType, r.data[0]);
+        const pkt = decodeStack(r.data, { registry, first });
+        expectReencodes(pkt, r.data, registry, `${name}: `);
+      }
+    }),
   );
-  return out;
+  return results;
 }
 
 /** The reader's view of each fixture, for the test to compare with tshark's. */
@@ -441,69 +424,54 @@ export const STACK_LAWS = [
 ];
 
 async function stackLaws(opts: LawOptions): Promise<LawResult[]> {
-  const suite = 'stack';
-  const k = opts.scale ?? 1;
   const registry = defaultRegistry();
   const ids = allCodecs().map((c) => c.id);
-  const out: LawResult[] = [];
-  out.push(
-    await check(
-      suite,
-      STACK_LAWS[0]!,
-      fc.property(arbitraries.arbStack({ maxLayers: 16 }), ({ first, layers }) => {
-        const bytes = encodeStack(layers, { registry });
-        const pkt = decodeStack(bytes, { first, registry });
-        if (pkt.issues.length) fail(`issues: ${show(pkt.issues)}`);
-        expectEqual(
-          pkt.layers.map((l) => l.layer),
-          layers.map((l) => l.layer),
-          'layer names',
-        );
-        layers.forEach((given, i) => {
-          for (const [key, v] of Object.entries(given)) expectEqual(pkt.layers[i]![key], v, `${i}:${given.layer}.${key}`);
-        });
-        if (toHex(encodeStack(pkt.layers, { registry, trailer: pkt.trailer })) !== toHex(bytes)) fail('re-encoded bytes differ');
-      }),
-      Math.round(300 * k),
-      opts,
-    ),
+  const { law, results } = suiteLaws('stack', opts);
+  await law(
+    STACK_LAWS[0]!,
+    fc.property(arbitraries.arbStack({ maxLayers: 16 }), ({ first, layers }) => {
+      const bytes = encodeStack(layers, { registry });
+      const pkt = decodeStack(bytes, { first, registry });
+      if (pkt.issues.length) fail(`issues: ${show(pkt.issues)}`);
+      expectEqual(
+        pkt.layers.map((l) => l.layer),
+        layers.map((l) => l.layer),
+        'layer names',
+      );
+      layers.forEach((given, i) => {
+        for (const [key, v] of Object.entries(given)) expectEqual(pkt.layers[i]![key], v, `${i}:${given.layer}.${key}`);
+      });
+      expectReencodes(pkt, bytes, registry);
+    }),
+    300,
   );
-  out.push(
-    await check(
-      suite,
-      STACK_LAWS[1]!,
-      fc.property(arbitraries.arbStack({ maxLayers: 16, inconsistent: true }), ({ first, layers }) => {
-        let bytes: Uint8Array;
-        try {
-          bytes = encodeStack(layers, { registry });
-        } catch (e) {
-          if (!(e instanceof EncodeError)) throw e;
-          return;
-        }
-        const pkt = decodeStack(bytes, { first, registry });
-        if (toHex(encodeStack(pkt.layers, { registry, trailer: pkt.trailer })) !== toHex(bytes)) fail('re-encoded bytes differ');
-      }),
-      Math.round(300 * k),
-      opts,
-    ),
+  await law(
+    STACK_LAWS[1]!,
+    fc.property(arbitraries.arbStack({ maxLayers: 16, inconsistent: true }), ({ first, layers }) => {
+      let bytes: Uint8Array;
+      try {
+        bytes = encodeStack(layers, { registry });
+      } catch (e) {
+        if (!(e instanceof EncodeError)) throw e;
+        return;
+      }
+      const pkt = decodeStack(bytes, { first, registry });
+      expectReencodes(pkt, bytes, registry);
+    }),
+    300,
   );
-  out.push(
-    await check(
-      suite,
-      STACK_LAWS[2]!,
-      fc.property(fc.constantFrom(...ids), fc.uint8Array({ maxLength: 256 }), (first, bytes) => {
-        const pkt = decodeStack(bytes, { first, registry });
-        pkt.spans.forEach((s, i) => {
-          if (s.offset < 0 || s.length < 0 || s.offset + s.length > bytes.length)
-            fail(`span ${i} ${show(s)} outside ${bytes.length} bytes`);
-        });
-        JSON.stringify(pkt.toJSON());
-      }),
-      Math.round(1000 * k),
-      opts,
-    ),
+  await law(
+    STACK_LAWS[2]!,
+    fc.property(fc.constantFrom(...ids), fc.uint8Array({ maxLength: 256 }), (first, bytes) => {
+      const pkt = decodeStack(bytes, { first, registry });
+      pkt.spans.forEach((s, i) => {
+        if (s.offset < 0 || s.length < 0 || s.offset + s.length > bytes.length) fail(`span ${i} ${show(s)} outside ${bytes.length} bytes`);
+      });
+      JSON.stringify(pkt.toJSON());
+    }),
+    1000,
   );
-  return out;
+  return results;
 }
 
 /** Runs every law; results come in order, as they finish. */
