@@ -6,10 +6,23 @@
  * makes with `JSON.stringify` (test/fast-paths.test.ts compares them on every capture). Anything else goes
  * the general way.
  */
+import { readU16BE } from '@wirestack/core';
 import type { CaptureRecord } from '@wirestack/pcap';
 import type { ByteWriter } from './io.js';
 import { ETHERNET, FastWriter, IPV4, IPV6, MAX_DEPTH, NONE, UDP, VLAN } from './fast-walk.js';
-import { ascii, isPlainTime, put, putHex, putIpv4, putIpv6, putLatin1, putMac, putPlainTime, putUint } from './fast-write.js';
+import {
+  ascii,
+  isPlainTime,
+  put,
+  putHex,
+  putIpv4,
+  putIpv6,
+  putLatin1,
+  putMac,
+  putPlainTime,
+  putUint,
+  recordTimestamp,
+} from './fast-write.js';
 
 /** Header bytes kept per depth for the JSON cache (an IPv4 header with options is the longest: 60). */
 const SAVED = 64;
@@ -70,10 +83,6 @@ const J_OFFSET = ascii(',"offset":');
 const J_BAD_IPV4 = ascii(',"code":"bad-checksum","message":"ipv4 checksum does not match"}');
 const J_BAD_UDP = ascii(',"code":"bad-checksum","message":"udp checksum does not match"}');
 
-function u16(b: Uint8Array, o: number): number {
-  return (b[o]! << 8) | b[o + 1]!;
-}
-
 /** A count a record carries, printed by a template literal in `packetRecordJson`: fast only for plain non-negative integers. */
 function isCount(n: number): boolean {
   return Number.isSafeInteger(n) && n >= 0;
@@ -89,10 +98,10 @@ function layerJson(o: Uint8Array, start: number, b: Uint8Array, off: number, hl:
       p = put(o, p, J_SRC);
       p = putMac(o, p, b, off + 6);
       p = put(o, p, J_ETHERTYPE_Q);
-      p = putUint(o, p, u16(b, off + 12));
+      p = putUint(o, p, readU16BE(b, off + 12));
       break;
     case VLAN: {
-      const tci = u16(b, off);
+      const tci = readU16BE(b, off);
       p = put(o, p, J_VLAN);
       p = putUint(o, p, tci >>> 13);
       p = put(o, p, J_DEI);
@@ -100,12 +109,12 @@ function layerJson(o: Uint8Array, start: number, b: Uint8Array, off: number, hl:
       p = put(o, p, J_VID);
       p = putUint(o, p, tci & 0x0fff);
       p = put(o, p, J_ETHERTYPE);
-      p = putUint(o, p, u16(b, off + 2));
+      p = putUint(o, p, readU16BE(b, off + 2));
       break;
     }
     case IPV4: {
       const tos = b[off + 1]!;
-      const ff = u16(b, off + 6);
+      const ff = readU16BE(b, off + 6);
       p = put(o, p, J_IPV4);
       p = putUint(o, p, b[off]! & 15);
       p = put(o, p, J_DSCP);
@@ -113,9 +122,9 @@ function layerJson(o: Uint8Array, start: number, b: Uint8Array, off: number, hl:
       p = put(o, p, J_ECN);
       p = putUint(o, p, tos & 3);
       p = put(o, p, J_TOTAL);
-      p = putUint(o, p, u16(b, off + 2));
+      p = putUint(o, p, readU16BE(b, off + 2));
       p = put(o, p, J_IDENT);
-      p = putUint(o, p, u16(b, off + 4));
+      p = putUint(o, p, readU16BE(b, off + 4));
       p = put(o, p, (ff & 0x4000) !== 0 ? J_DF_TRUE : J_DF_FALSE);
       p = put(o, p, (ff & 0x2000) !== 0 ? J_MF_TRUE : J_MF_FALSE);
       p = put(o, p, J_FRAGOFF);
@@ -125,7 +134,7 @@ function layerJson(o: Uint8Array, start: number, b: Uint8Array, off: number, hl:
       p = put(o, p, J_PROTO);
       p = putUint(o, p, b[off + 9]!);
       p = put(o, p, J_CHECKSUM);
-      p = putUint(o, p, u16(b, off + 10));
+      p = putUint(o, p, readU16BE(b, off + 10));
       p = put(o, p, J_SRC_Q);
       p = putIpv4(o, p, b, off + 12);
       p = put(o, p, J_DST_Q);
@@ -141,9 +150,9 @@ function layerJson(o: Uint8Array, start: number, b: Uint8Array, off: number, hl:
       p = put(o, p, J_IPV6);
       p = putUint(o, p, ((b[off]! & 15) << 4) | (b[off + 1]! >>> 4));
       p = put(o, p, J_FLOW);
-      p = putUint(o, p, ((b[off + 1]! & 15) << 16) | u16(b, off + 2));
+      p = putUint(o, p, ((b[off + 1]! & 15) << 16) | readU16BE(b, off + 2));
       p = put(o, p, J_PAYLEN);
-      p = putUint(o, p, u16(b, off + 4));
+      p = putUint(o, p, readU16BE(b, off + 4));
       p = put(o, p, J_NH);
       p = putUint(o, p, b[off + 6]!);
       p = put(o, p, J_HOP);
@@ -157,21 +166,21 @@ function layerJson(o: Uint8Array, start: number, b: Uint8Array, off: number, hl:
     }
     case UDP:
       p = put(o, p, J_UDP);
-      p = putUint(o, p, u16(b, off));
+      p = putUint(o, p, readU16BE(b, off));
       p = put(o, p, J_DSTPORT);
-      p = putUint(o, p, u16(b, off + 2));
+      p = putUint(o, p, readU16BE(b, off + 2));
       p = put(o, p, J_LENGTH);
-      p = putUint(o, p, u16(b, off + 4));
+      p = putUint(o, p, readU16BE(b, off + 4));
       p = put(o, p, J_CHECKSUM);
-      p = putUint(o, p, u16(b, off + 6));
+      p = putUint(o, p, readU16BE(b, off + 6));
       break;
     default: {
       // VXLAN: the reserved fields are extras, present only when non-zero.
       p = put(o, p, J_VXLAN);
       p = putUint(o, p, b[off]!);
       p = put(o, p, J_VNI);
-      p = putUint(o, p, (b[off + 4]! << 16) | u16(b, off + 5));
-      const r1 = (b[off + 1]! << 16) | u16(b, off + 2);
+      p = putUint(o, p, (b[off + 4]! << 16) | readU16BE(b, off + 5));
+      const r1 = (b[off + 1]! << 16) | readU16BE(b, off + 2);
       if (r1 !== 0) {
         p = put(o, p, J_RES1);
         p = putUint(o, p, r1);
@@ -206,7 +215,7 @@ export class FastJson extends FastWriter {
     const depth = w.layers(b, first);
     if (depth < 0) return false;
     const plainTime = isPlainTime(rec);
-    const ts = plainTime ? '' : this.timestamp(rec);
+    const ts = plainTime ? '' : recordTimestamp(rec);
     // Room for the hex of every byte (two characters each) and, per layer, its object, a padding and an issue.
     out.reserve(2 * b.length + ts.length + 2048 + 1024 * depth);
     const o = out.buf;

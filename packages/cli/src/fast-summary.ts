@@ -11,7 +11,7 @@
 import type { CaptureRecord } from '@wirestack/pcap';
 import { BYTE_LINE_ROOM, type ByteWriter } from './io.js';
 import { ETHERNET, FastWriter, IPV4, IPV6, NONE, UDP, VLAN, type Walk } from './fast-walk.js';
-import { ascii, isPlainTime, put, putIpv4, putIpv6, putLatin1, putMac, putPlainTime, putUint } from './fast-write.js';
+import { ascii, isPlainTime, put, putIpv4, putIpv6, putLatin1, putMac, putPlainTime, putUint, recordTimestamp } from './fast-write.js';
 
 const ARROW = new TextEncoder().encode(' → ');
 const SEP = ascii(' / ');
@@ -84,9 +84,9 @@ export class FastSummary extends FastWriter {
     const w = this.walk;
     const first = w.first(rec);
     if (first === NONE) return false;
-    // Times other than a plain pcap µs/ns stamp are printed by `formatTimestamp` (a string; rare).
+    // Times other than a plain pcap µs/ns stamp are printed by `recordTimestamp` (a string; rare).
     const plainTime = isPlainTime(rec);
-    const ts = plainTime ? '' : this.timestamp(rec);
+    const ts = plainTime ? '' : recordTimestamp(rec);
     out.reserve(BYTE_LINE_ROOM + ts.length);
     const o = out.buf;
     let p = putUint(o, out.pos, index);

@@ -8,7 +8,7 @@
  * Also here: the cache both writers keep of the text they last wrote at each depth, and the base class that
  * holds the two.
  */
-import { foldChecksum, ipv6PseudoHeaderSum, type Registry, sumWords } from '@wirestack/core';
+import { foldChecksum, ipv4PseudoHeaderSum, ipv6PseudoHeaderSum, type Registry, sumWords } from '@wirestack/core';
 import type { CaptureRecord } from '@wirestack/pcap';
 import { defaultRegistry } from '@wirestack/stack';
 import type { ByteWriter } from './io.js';
@@ -346,13 +346,7 @@ function udpSum(b: Uint8Array, off: number, length: number, netKind: number, net
   let sum: number;
   if (netKind === IPV4) {
     if ((b[netOff]! & 15) !== 5) return -1;
-    sum =
-      ((b[netOff + 12]! << 8) | b[netOff + 13]!) +
-      ((b[netOff + 14]! << 8) | b[netOff + 15]!) +
-      ((b[netOff + 16]! << 8) | b[netOff + 17]!) +
-      ((b[netOff + 18]! << 8) | b[netOff + 19]!) +
-      17 +
-      length;
+    sum = ipv4PseudoHeaderSum(b, netOff + 12, netOff + 16, 17, length);
   } else {
     if (off !== netOff + 40) return -1;
     sum = ipv6PseudoHeaderSum(b, netOff + 8, netOff + 24, 17, length);
@@ -432,15 +426,7 @@ export abstract class FastWriter {
   protected readonly walk: Walk;
   protected readonly cache = new TextCache();
 
-  /**
-   * `timestamp` prints a record's time where it is not a plain pcap µs/ns stamp (the decode command's
-   * `recordTimestamp`; passed in so that these modules do not import the command back).
-   */
-  constructor(
-    registry: Registry,
-    verifyChecksums: boolean,
-    protected readonly timestamp: (rec: CaptureRecord) => string,
-  ) {
+  constructor(registry: Registry, verifyChecksums: boolean) {
     this.walk = new Walk(registry, verifyChecksums);
   }
 

@@ -4,7 +4,7 @@
  * `recordTimestamp` would print them. Each writes at a position and returns the position after what it wrote;
  * none checks room (the caller reserved it).
  */
-import type { CaptureRecord } from '@wirestack/pcap';
+import { type CaptureRecord, formatTimestamp } from '@wirestack/pcap';
 
 /** ASCII bytes of a string (the constant pieces of a line). */
 export function ascii(s: string): Uint8Array {
@@ -177,11 +177,20 @@ export function putIpv6(o: Uint8Array, p: number, b: Uint8Array, a: number): num
   return q;
 }
 
-/** Whether the record's time is a pcap µs/ns stamp printed as it is stored (see `recordTimestamp`). */
+/**
+ * Whether the record's time is a pcap µs/ns stamp printed as it is stored. A fraction out of range (it
+ * would carry into the seconds), other resolutions and pcapng records are not.
+ */
 export function isPlainTime(rec: CaptureRecord): boolean {
   const d = rec.timestampDigits;
   const frac = rec.timestampLow;
   return rec.format === 'pcap' && ((d === 6 && frac < 1e6) || (d === 9 && frac < 1e9));
+}
+
+/** The record's time as {@link formatTimestamp} writes it; a plain one ({@link isPlainTime}) without bigint arithmetic. */
+export function recordTimestamp(rec: CaptureRecord): string {
+  if (!isPlainTime(rec)) return formatTimestamp(rec.timestampNs, rec.timestampDigits);
+  return `${rec.timestampHigh}.${`${(rec.timestampDigits === 6 ? 1e6 : 1e9) + rec.timestampLow}`.slice(1)}`;
 }
 
 /** Writes a time for which {@link isPlainTime} holds: the stored seconds, a dot and the zero-padded fraction. */

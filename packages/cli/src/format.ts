@@ -10,32 +10,25 @@ import type { DecodedPacket, Issue } from '@wirestack/stack';
 // ---------------------------------------------------------------------------------------------
 // Summary line
 
-/** What goes between source and destination in a summary. */
-const ARROW = ' → ';
-
 function str(v: unknown): string {
   return v === undefined ? '?' : String(v);
 }
 
-/**
- * The key fields of one layer, e.g. `ipv4 10.0.0.1 → 10.0.0.2`, `vxlan vni 42`, `mpls 16/s`. `arrow` goes
- * between source and destination (the command line passes the arrow's UTF-8 bytes as Latin-1 text).
- */
-export function summarizeLayer(l: LayerObject, arrow = ARROW): string {
-  const A = arrow;
+/** The key fields of one layer, e.g. `ipv4 10.0.0.1 → 10.0.0.2`, `vxlan vni 42`, `mpls 16/s`. */
+export function summarizeLayer(l: LayerObject): string {
   switch (l.layer) {
     case 'ethernet':
-      return `ethernet ${str(l.src)}${A}${str(l.dst)}`;
+      return `ethernet ${str(l.src)} → ${str(l.dst)}`;
     case 'vlan':
       return `vlan ${str(l.vid)}`;
     case 'ipv4': {
       const frag = (typeof l.fragmentOffset === 'number' && l.fragmentOffset > 0) || l.moreFragments === true;
-      return `ipv4 ${str(l.src)}${A}${str(l.dst)}${frag ? ` frag ${str(l.fragmentOffset)}${l.moreFragments ? '+' : ''}` : ''}`;
+      return `ipv4 ${str(l.src)} → ${str(l.dst)}${frag ? ` frag ${str(l.fragmentOffset)}${l.moreFragments ? '+' : ''}` : ''}`;
     }
     case 'ipv6':
-      return `ipv6 ${str(l.src)}${A}${str(l.dst)}`;
+      return `ipv6 ${str(l.src)} → ${str(l.dst)}`;
     case 'udp':
-      return `udp ${str(l.srcPort)}${A}${str(l.dstPort)}`;
+      return `udp ${str(l.srcPort)} → ${str(l.dstPort)}`;
     case 'gre':
       return l.key === undefined ? 'gre' : `gre key ${str(l.key)}`;
     case 'vxlan':
@@ -79,13 +72,13 @@ export function issueLayer(pkt: DecodedPacket, issue: Issue): string {
 }
 
 /** One readable line per packet: number, time, the stack outermost first, trailer and issues. */
-export function summaryLine(index: number, timestamp: string, pkt: DecodedPacket, arrow = ARROW): string {
+export function summaryLine(index: number, timestamp: string, pkt: DecodedPacket): string {
   let s = `${index} ${timestamp} `;
   const L = pkt.layers;
   for (let i = 0; i < L.length; i++) {
     const l = L[i]!;
     // Sizes of opaque bytes from the spans: the packet may have been decoded without their hex (`opaqueHex: false`).
-    const text = l.layer === 'raw' || l.layer === 'padding' ? `${l.layer} ${pkt.layerLength(i)}B` : summarizeLayer(l, arrow);
+    const text = l.layer === 'raw' || l.layer === 'padding' ? `${l.layer} ${pkt.layerLength(i)}B` : summarizeLayer(l);
     s += (i === 0 ? '' : ' / ') + text;
   }
   if (L.length === 0) s += '(no layers)';

@@ -15,9 +15,10 @@ import { decodeStack, encodeStack } from '@wirestack/stack';
 import { corpusAvailable, corpusFiles, FIXTURES } from '@wirestack/testkit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packetRecordJson, recordTimestamp } from '../src/commands/decode.js';
+import { packetRecordJson } from '../src/commands/decode.js';
 import { FastJson } from '../src/fast-json.js';
 import { FastSummary } from '../src/fast-summary.js';
+import { recordTimestamp } from '../src/fast-write.js';
 import { summaryLine } from '../src/format.js';
 import { ByteWriter } from '../src/io.js';
 import { firstLayerFor } from '../src/link.js';
@@ -76,7 +77,7 @@ const WRITERS: WriterCase[] = [
     commandTitle: 'decode prints what the general path printed',
     unit: 'line',
     args: [],
-    make: (registry, verify) => new FastSummary(registry, verify, recordTimestamp),
+    make: (registry, verify) => new FastSummary(registry, verify),
     generalLine(rec, index, registry, verify) {
       const first = firstLayerFor(rec.linkType, rec.data[0]);
       const pkt = decodeStack(rec.data, { registry, verifyChecksums: verify, first, opaqueHex: false });
@@ -89,7 +90,7 @@ const WRITERS: WriterCase[] = [
     commandTitle: 'decode --json prints what the general path printed',
     unit: 'record',
     args: ['--json'],
-    make: (registry, verify) => new FastJson(registry, verify, recordTimestamp),
+    make: (registry, verify) => new FastJson(registry, verify),
     generalLine(rec, index, registry, verify) {
       const first = firstLayerFor(rec.linkType, rec.data[0]);
       const pkt = decodeStack(rec.data, { registry, verifyChecksums: verify, first });

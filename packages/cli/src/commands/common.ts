@@ -92,7 +92,7 @@ export async function forEachPacket(
     opaqueHex: opts.opaqueHex !== false,
   };
   for (const file of files) {
-    if (res.visited >= count || opts.out?.closed) break;
+    if (res.visited >= count || out?.closed) break;
     let progress: Progress | undefined;
     let input: Awaited<ReturnType<typeof openInput>> | undefined;
     let index = 0;
@@ -130,7 +130,7 @@ export async function forEachPacket(
           if (out?.full) await out.flush();
           res.visited++;
           if (progress && (index & 255) === 0) progress.update(input.bytesRead, index);
-          if (res.visited >= count || opts.out?.closed) break;
+          if (res.visited >= count || out?.closed) break;
         }
       } finally {
         // as `for await` does on `break`: release (cancel) the source

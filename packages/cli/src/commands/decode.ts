@@ -1,8 +1,8 @@
 /** `wirestack decode FILE...`: one summary line or one JSON packet record per packet. */
-import { type CaptureRecord, formatTimestamp } from '@wirestack/pcap';
 import { decodeStack } from '@wirestack/stack';
 import { FastJson } from '../fast-json.js';
 import { FastSummary } from '../fast-summary.js';
+import { recordTimestamp } from '../fast-write.js';
 import { summaryLine } from '../format.js';
 import { ByteWriter, type CliStreams } from '../io.js';
 import { firstLayerFor } from '../link.js';
@@ -29,22 +29,6 @@ export function packetRecordJson(v: Visit, timestamp: string): string {
   return `${head}${trailer},"issues":${JSON.stringify(pkt.issues)}}`;
 }
 
-/**
- * The record's time as {@link formatTimestamp} writes it. A pcap record's seconds and µs/ns fraction are
- * printed as they are (no bigint arithmetic); a fraction out of range (it would carry into the seconds),
- * other resolutions and pcapng records go through `formatTimestamp`.
- */
-export function recordTimestamp(rec: CaptureRecord): string {
-  if (rec.format === 'pcap') {
-    const d = rec.timestampDigits;
-    const frac = rec.timestampLow;
-    if (d === 6) {
-      if (frac < 1e6) return `${rec.timestampHigh}.${`${1e6 + frac}`.slice(1)}`;
-    } else if (d === 9 && frac < 1e9) return `${rec.timestampHigh}.${`${1e9 + frac}`.slice(1)}`;
-  }
-  return formatTimestamp(rec.timestampNs, rec.timestampDigits);
-}
-
 /** Runs `decode`; returns the exit status. */
 export async function runDecode(files: string[], opts: DecodeOptions, streams: CliStreams): Promise<number> {
   const registry = buildRegistry(opts, 'decode');
@@ -53,9 +37,7 @@ export async function runDecode(files: string[], opts: DecodeOptions, streams: C
   const out = new ByteWriter(streams.stdout, 64 * 1024);
   const progress = opts.progress ?? (!json && streams.stderr.isTTY === true);
   // Lines of the common stacks are written from the bytes; every other packet is decoded here.
-  const fast = json
-    ? new FastJson(registry, verifyChecksums, recordTimestamp)
-    : new FastSummary(registry, verifyChecksums, recordTimestamp);
+  const fast = json ? new FastJson(registry, verifyChecksums) : new FastSummary(registry, verifyChecksums);
   const decodeOpts = {
     registry,
     verifyChecksums,
