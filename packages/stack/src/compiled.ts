@@ -183,7 +183,7 @@ export function slotOf(plan: Plan, first: CodecInfo): PathSlot {
  * Generates the walker for `path`, or returns `undefined` (and turns code generation off for good) when the
  * environment refuses `new Function`.
  */
-export function compileWalker(plan: Plan, path: readonly CodecInfo[], spanCount: number): Walker | undefined {
+function compileWalker(plan: Plan, path: readonly CodecInfo[], spanCount: number): Walker | undefined {
   const names: string[] = ['DecodeError', 'plan', 'ET', 'IP', 'UP', 'infos'];
   const values: unknown[] = [DecodeError, plan, plan.ethertype, plan.ipProto, plan.udpPort, plan.infos];
   const steps: string[] = [];

@@ -15,7 +15,7 @@
  * in another notation, a buffer too small), it answers `undefined` having written nothing, and `encodeStack`
  * runs the generic path, which produces the result or the `EncodeError`, exactly as it would have anyway.
  */
-import { foldChecksum, isHex, type LayerObject, type Registry } from '@wirestack/core';
+import { foldChecksum, isHex, type LayerObject, type Registry, writeHex } from '@wirestack/core';
 import { ethernet as ethernetCodec } from '@wirestack/ethernet';
 import { ipv4Checksum, ipv4 as ipv4Codec } from '@wirestack/ipv4';
 import { udp as udpCodec, udpChecksum, udpTunnelSourcePort } from '@wirestack/udp';
@@ -642,7 +642,7 @@ function encodeFused(
   const packetEnd = base + body;
   if (tail !== undefined) {
     if (tailLength > 0) out.set(tail, packetEnd);
-  } else if (tailText !== undefined) parseHexInto(tailText, out, packetEnd);
+  } else if (tailText !== undefined) writeHex(tailText, out, packetEnd);
 
   finish(out, s, kinds, base, packetEnd);
   return allocated ? out : into.subarray(base, base + total);

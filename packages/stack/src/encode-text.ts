@@ -10,6 +10,7 @@
  * string object compares by identity, an equal copy by content, a different one usually at its first
  * characters. A slot is picked from the length and the last characters, which is where addresses differ.
  */
+import { macValue } from '@wirestack/core';
 import { dottedQuadValue } from '@wirestack/ipv4';
 
 /** Hex digit values by character code (ASCII only), -1 for anything else. */
@@ -31,7 +32,7 @@ const macValues = new Float64Array(SLOTS);
 
 /**
  * The 48-bit value of `aa:bb:cc:dd:ee:ff` (either case, `:` or `-` between pairs), or -1 for any other text
- * (`@wirestack/core`'s `macValue` decides those).
+ * (`@wirestack/core`'s `macValue`, which parses the strict form here too, decides those).
  */
 export function macNumber(s: string): number {
   if (s.length !== 17) return -1;
@@ -39,30 +40,12 @@ export function macNumber(s: string): number {
     (s.charCodeAt(16) ^ (s.charCodeAt(15) << 4) ^ (s.charCodeAt(13) << 2) ^ (s.charCodeAt(12) << 6) ^ (s.charCodeAt(10) << 3)) &
     (SLOTS - 1);
   if (macKeys[k] === s) return macValues[k]!;
-  const v = parseMac17(s);
+  const v = macValue(s);
   if (v >= 0) {
     macKeys[k] = s;
     macValues[k] = v;
   }
   return v;
-}
-
-function parseMac17(s: string): number {
-  let hi = 0;
-  let lo = 0;
-  for (let k = 0; k < 6; k++) {
-    const i = k * 3;
-    if (k > 0) {
-      const sep = s.charCodeAt(i - 1);
-      if (sep !== 58 && sep !== 45) return -1;
-    }
-    const a = nibble(s.charCodeAt(i));
-    const b = nibble(s.charCodeAt(i + 1));
-    if (a < 0 || b < 0) return -1;
-    if (k < 2) hi = (hi << 8) | (a << 4) | b;
-    else lo = (lo << 8) | (a << 4) | b;
-  }
-  return hi * 0x100000000 + (lo >>> 0);
 }
 
 const ipKeys: Array<string | undefined> = new Array<string | undefined>(SLOTS).fill(undefined);

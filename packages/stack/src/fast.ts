@@ -25,8 +25,10 @@ import {
   type NextRef,
   type Registry,
 } from '@wirestack/core';
+import { formatIpv6 } from '@wirestack/ipv6';
 import { DEFAULT_LIMITS, DEFAULT_MAX_DEPTH, type DecodeLimits } from './decode.js';
 import type { FlowDepth, FlowKey } from './packet.js';
+import { limitClassOf } from './plan.js';
 import { defaultRegistry } from './registry.js';
 
 /** Numeric kinds of the layers `StackDecoder` knows by name (`kind(i)`); every other layer is `Other`. */
@@ -58,16 +60,6 @@ const KIND_OF: Record<string, number> = {
   'ipv6-routing': LayerKind.Ipv6Extension,
   'ipv6-fragment': LayerKind.Ipv6Extension,
   'ipv6-destination-options': LayerKind.Ipv6Extension,
-};
-
-/** Which per-packet limit (decodeStack's `limits`) a layer counts against, as meta bits 4-5: 1 IPv6 extension headers, 2 MPLS labels, 3 GRE headers. */
-const LIMIT_CLASS: Record<string, number> = {
-  'ipv6-hop-by-hop': 1,
-  'ipv6-routing': 1,
-  'ipv6-fragment': 1,
-  'ipv6-destination-options': 1,
-  mpls: 2,
-  gre: 3,
 };
 
 /** Transport protocols whose first 4 bytes are ports (UDP, TCP, SCTP, UDP-Lite, DCCP), as `DecodedPacket.flowKey` reads them. */
@@ -345,7 +337,7 @@ export class StackDecoder {
     // The fast path is only taken for the very codec objects of the default registry (a replaced codec goes the slow way).
     const isDefault = defaults.get(c.id) === c;
     const fast = isDefault && kind <= LayerKind.Vxlan ? kind : LayerKind.Other;
-    this.meta[i] = fast | ((LIMIT_CLASS[c.id] ?? 0) << 4) | (c.datagramLength ? BOUNDS : 0) | (kind << 8);
+    this.meta[i] = fast | (limitClassOf(c.id) << 4) | (c.datagramLength ? BOUNDS : 0) | (kind << 8);
   }
 
   /**
@@ -801,7 +793,7 @@ export class StackDecoder {
     const key: FlowKey =
       s.ipVersion === 4
         ? { ipVersion: 4, src: ipv4Text(s.srcV4), dst: ipv4Text(s.dstV4), protocol: s.protocol }
-        : { ipVersion: 6, src: ipv6Text(s.bytes, s.src6), dst: ipv6Text(s.bytes, s.dst6), protocol: s.protocol };
+        : { ipVersion: 6, src: formatIpv6(s.bytes, s.src6), dst: formatIpv6(s.bytes, s.dst6), protocol: s.protocol };
     if (s.hasPorts) {
       key.srcPort = s.srcPort;
       key.dstPort = s.dstPort;
@@ -817,8 +809,8 @@ export class StackDecoder {
     const s = this.slot;
     if (s.ipVersion === 0) return '';
     const v6 = s.ipVersion === 6;
-    const src = v6 ? ipv6Text(s.bytes, s.src6) : ipv4Text(s.srcV4);
-    const dst = v6 ? ipv6Text(s.bytes, s.dst6) : ipv4Text(s.dstV4);
+    const src = v6 ? formatIpv6(s.bytes, s.src6) : ipv4Text(s.srcV4);
+    const dst = v6 ? formatIpv6(s.bytes, s.dst6) : ipv4Text(s.dstV4);
     if (!s.hasPorts) return `proto ${s.protocol} ${src} > ${dst}`;
     return v6
       ? `proto ${s.protocol} [${src}]:${s.srcPort} > [${dst}]:${s.dstPort}`
@@ -927,31 +919,4 @@ function sharedRegistry(): Registry {
 /** Dotted-quad text of an unsigned 32-bit IPv4 address. */
 function ipv4Text(a: number): string {
   return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
-}
-
-/** RFC 5952 text of the 16-byte IPv6 address at `o` (longest run of ≥ 2 zero groups compressed, first on a tie). */
-function ipv6Text(b: Uint8Array, o: number): string {
-  const g: number[] = [];
-  for (let i = 0; i < 8; i++) g.push((b[o + 2 * i]! << 8) | b[o + 2 * i + 1]!);
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (x: number): string => x.toString(16);
-  if (best < 0) return g.map(hex).join(':');
-  return `${g.slice(0, best).map(hex).join(':')}::${g
-    .slice(best + bestLen)
-    .map(hex)
-    .join(':')}`;
 }

@@ -23,6 +23,11 @@ const LIMIT_OF: Record<string, LimitName> = {
 /** Limit classes: 0 none, 1 IPv6 extension headers, 2 MPLS labels, 3 GRE headers. */
 const LIMIT_CLASS: Record<LimitName, number> = { ipv6ExtensionHeaders: 1, mplsLabels: 2, greHeaders: 3 };
 
+/** The limit class of a layer id (0 when it counts against no limit); `StackDecoder` keeps it in its meta bits. */
+export function limitClassOf(id: string): number {
+  return Object.hasOwn(LIMIT_OF, id) ? LIMIT_CLASS[LIMIT_OF[id]!] : 0;
+}
+
 const noDatagram = (): undefined => undefined;
 const noVerify = (): boolean => true;
 const noFinish = (): void => {};
