@@ -62,6 +62,41 @@ const KIND_OF: Record<string, number> = {
   'ipv6-destination-options': LayerKind.Ipv6Extension,
 };
 
+/** Slots of {@link StackDecoder.fields} per depth: the fields of depth `i` start at `i * FIELDS_PER_LAYER`. */
+export const FIELDS_PER_LAYER = 16;
+
+/**
+ * Where each field of the layers `StackDecoder` decodes eagerly (option `fields`) sits in its depth's slot:
+ * `dec.fields[i * FIELDS_PER_LAYER + Field.ipv4.ttl]`, or `dec.field(i, Field.ipv4.ttl)`. Names are the JSON
+ * contract's; flags are 0/1; MAC addresses are 48-bit numbers, IPv4 addresses unsigned 32-bit numbers, and IPv6
+ * addresses four unsigned 32-bit words (`src` .. `src + 3`, most significant first). Lossless like the codecs:
+ * the IPv4 reserved flag and the VXLAN reserved bits are there too (IPv4 options are bytes: `headerLength(i)` > 20).
+ */
+export const Field = {
+  ethernet: { dst: 0, src: 1, etherType: 2 },
+  vlan: { pcp: 0, dei: 1, vid: 2, etherType: 3 },
+  ipv4: {
+    version: 0,
+    ihl: 1,
+    dscp: 2,
+    ecn: 3,
+    totalLength: 4,
+    identification: 5,
+    reservedFlag: 6,
+    dontFragment: 7,
+    moreFragments: 8,
+    fragmentOffset: 9,
+    ttl: 10,
+    protocol: 11,
+    checksum: 12,
+    src: 13,
+    dst: 14,
+  },
+  ipv6: { version: 0, trafficClass: 1, flowLabel: 2, payloadLength: 3, nextHeader: 4, hopLimit: 5, src: 6, dst: 10 },
+  udp: { srcPort: 0, dstPort: 1, length: 2, checksum: 3 },
+  vxlan: { flags: 0, reserved1: 1, vni: 2, reserved2: 3 },
+} as const;
+
 /** Transport protocols whose first 4 bytes are ports (UDP, TCP, SCTP, UDP-Lite, DCCP), as `DecodedPacket.flowKey` reads them. */
 function hasPortsAtStart(protocol: number): boolean {
   return protocol === 6 || protocol === 17 || protocol === 132 || protocol === 136 || protocol === 33;
@@ -84,6 +119,12 @@ export interface StackDecoderOptions {
    * turns it off.
    */
   prediction?: PredictionOptions | false;
+  /**
+   * Decode every field of each Ethernet, VLAN, IPv4, IPv6, UDP and VXLAN header (of the default codecs) into
+   * {@link StackDecoder.fields} during `decode` (default false: fields are read on demand with `u8`..`u32`).
+   * Other layers' slots are left as they were: `hasFields(i)` says which depths were written.
+   */
+  fields?: boolean;
 }
 
 /**
@@ -162,6 +203,109 @@ const FAST_UDP = 5;
 const FAST_VXLAN = 6;
 
 /**
+ * Where each {@link Field} is on the wire, per fast-path layer: `[byte offset, bytes read (1, 2, 4, or 6 for a
+ * MAC), right shift, bits]`. The one description of the fields: `fill` interprets it, and walkers generated for a
+ * path with option `fields` emit it as straight-line code.
+ */
+const FIELD_WIRE = {
+  ethernet: { dst: [0, 6, 0, 48], src: [6, 6, 0, 48], etherType: [12, 2, 0, 16] },
+  vlan: { pcp: [0, 2, 13, 3], dei: [0, 2, 12, 1], vid: [0, 2, 0, 12], etherType: [2, 2, 0, 16] },
+  ipv4: {
+    version: [0, 1, 4, 4],
+    ihl: [0, 1, 0, 4],
+    dscp: [1, 1, 2, 6],
+    ecn: [1, 1, 0, 2],
+    totalLength: [2, 2, 0, 16],
+    identification: [4, 2, 0, 16],
+    reservedFlag: [6, 2, 15, 1],
+    dontFragment: [6, 2, 14, 1],
+    moreFragments: [6, 2, 13, 1],
+    fragmentOffset: [6, 2, 0, 13],
+    ttl: [8, 1, 0, 8],
+    protocol: [9, 1, 0, 8],
+    checksum: [10, 2, 0, 16],
+    src: [12, 4, 0, 32],
+    dst: [16, 4, 0, 32],
+  },
+  ipv6: {
+    version: [0, 4, 28, 4],
+    trafficClass: [0, 4, 20, 8],
+    flowLabel: [0, 4, 0, 20],
+    payloadLength: [4, 2, 0, 16],
+    nextHeader: [6, 1, 0, 8],
+    hopLimit: [7, 1, 0, 8],
+    src: [8, 4, 0, 32],
+    dst: [24, 4, 0, 32],
+  },
+  udp: { srcPort: [0, 2, 0, 16], dstPort: [2, 2, 0, 16], length: [4, 2, 0, 16], checksum: [6, 2, 0, 16] },
+  vxlan: { flags: [0, 1, 0, 8], reserved1: [0, 4, 0, 24], vni: [4, 4, 8, 24], reserved2: [7, 1, 0, 8] },
+} as const satisfies { [L in keyof typeof Field]: { [F in keyof (typeof Field)[L]]: readonly [number, number, number, number] } };
+
+/** {@link FIELD_WIRE} flattened per fast-path case: `[field index, offset, bytes, shift, bits]` repeated (IPv6 addresses as 4 words). */
+const LAYOUT_BY_FAST: (Int32Array | undefined)[] = (() => {
+  const byFast: [number, keyof typeof Field][] = [
+    [FAST_ETHERNET, 'ethernet'],
+    [FAST_VLAN, 'vlan'],
+    [FAST_IPV4, 'ipv4'],
+    [FAST_IPV6, 'ipv6'],
+    [FAST_UDP, 'udp'],
+    [FAST_VXLAN, 'vxlan'],
+  ];
+  const out: (Int32Array | undefined)[] = [];
+  for (const [fast, name] of byFast) {
+    const flat: number[] = [];
+    const index = Field[name] as Record<string, number>;
+    const wire = FIELD_WIRE[name] as Record<string, readonly [number, number, number, number]>;
+    for (const [field, [at, width, shift, bits]] of Object.entries(wire)) {
+      const words = name === 'ipv6' && (field === 'src' || field === 'dst') ? 4 : 1;
+      for (let w = 0; w < words; w++) flat.push(index[field]! + w, at + 4 * w, width, shift, bits);
+    }
+    out[fast] = Int32Array.from(flat);
+  }
+  return out;
+})();
+
+/** Straight-line code of `fill` for one layer (a walker step): `F` the fields, `dv`/`p` the DataView and absolute offset. */
+function fillSource(fast: number, depth: number): string[] {
+  const layout = LAYOUT_BY_FAST[fast];
+  if (layout === undefined) return [];
+  const k = depth * FIELDS_PER_LAYER;
+  const reads = new Map<string, string>();
+  const lines: string[] = ['  {', '  const p = base + o;'];
+  for (let j = 0; j < layout.length; j += 5) {
+    const [index, at, width, shift, bits] = [layout[j]!, layout[j + 1]!, layout[j + 2]!, layout[j + 3]!, layout[j + 4]!];
+    const key = `${at}/${width}`;
+    let r = reads.get(key);
+    if (r === undefined) {
+      r = `r${reads.size}`;
+      reads.set(key, r);
+      const read =
+        width === 1
+          ? `b[o + ${at}]`
+          : width === 2
+            ? `dv.getUint16(p + ${at})`
+            : width === 4
+              ? `dv.getUint32(p + ${at})`
+              : `dv.getUint16(p + ${at}) * 4294967296 + dv.getUint32(p + ${at + 2})`;
+      lines.push(`  const ${r} = ${read};`);
+    }
+    const mask = (2 ** bits - 1) >>> 0;
+    // A whole read (a byte, a 16-bit word, an address) needs no mask.
+    const whole = shift === 0 && (bits === 8 * width || bits >= 32);
+    const value = whole
+      ? r
+      : shift === 0
+        ? `${r} & ${mask}`
+        : shift + bits === 8 * width
+          ? `${r} >>> ${shift}`
+          : `(${r} >>> ${shift}) & ${mask}`;
+    lines.push(`  F[${k + index}] = ${value};`);
+  }
+  lines.push('  }');
+  return lines;
+}
+
+/**
  * An allocation-free stack walker with one reusable slot per depth (see the module doc).
  * `decode(bytes)` returns the number of layers; then `layerId(i)`, `offset(i)`, `headerLength(i)`,
  * `u8/u16/u32(i, fieldOffset)` and `flow('inner')` read them without allocating.
@@ -227,6 +371,13 @@ export class StackDecoder {
   private lastShapeId = 0;
   private materialized = 0;
   private readonly slot = new FlowSlot();
+  /**
+   * With option `fields`: every field of each Ethernet/VLAN/IPv4/IPv6/UDP/VXLAN header of the last `decode`,
+   * {@link FIELDS_PER_LAYER} numbers per depth laid out as {@link Field} says (length 0 without the option).
+   * Reused by every `decode`: copy what must outlive the next one.
+   */
+  readonly fields: Float64Array;
+  private readonly eager: boolean;
 
   // Codecs and dispatch tables (codec index + 1; 0 = nothing bound).
   private codecs: AnyCodec[] = [];
@@ -274,6 +425,8 @@ export class StackDecoder {
     this.cis = new Int32Array(n);
     this.kinds = new Uint8Array(n);
     this.candidate = new Int32Array(n);
+    this.eager = options.fields === true;
+    this.fields = new Float64Array(this.eager ? n * FIELDS_PER_LAYER : 0);
     const p = options.prediction;
     this.predictAfter = p === false ? 0 : Math.max(1, p?.after ?? 4);
     this.maxShapes = p === false ? 0 : (p?.maxShapes ?? 16);
@@ -345,6 +498,7 @@ export class StackDecoder {
    * layers, which is also `count`. Never throws on bad bytes: `stopCode` says why it stopped early.
    */
   decode(bytes: Uint8Array, offset = 0, end = bytes.length): number {
+    if (end > bytes.length) end = bytes.length;
     this.bytes = bytes;
     if (bytes !== this.viewBytes) this.setView(bytes);
     this.end0 = end;
@@ -355,12 +509,60 @@ export class StackDecoder {
       const at = walker(this, bytes, offset, end);
       if (at < 0) return this.count;
       this.walk(bytes, at, this.pOff, this.pLimit, this.pNext, this.pInner);
+      if (this.eager) this.fill(at);
     } else {
       if (this.firstIdx < 0) this.stopCode = 'unsupported';
       this.walk(bytes, 0, offset, end, this.firstIdx, -1);
+      if (this.eager) this.fill(0);
     }
     if (this.predictAfter > 0) this.learn();
     return this.count;
+  }
+
+  /**
+   * Option `fields`, for depths `from` .. `count - 1` (a generated walker fills the depths it walked itself):
+   * every field of the fast-path layers into `fields`, as {@link FIELD_LAYOUT} says. Each of those layers was
+   * taken with at least its fixed header inside `bytes` (the fast path checks the room, the codec throws
+   * otherwise), so every read is in bounds. test/fast.fields.test.ts compares them with `decodeStack`'s objects.
+   */
+  private fill(from: number): void {
+    const f = this.fields;
+    const offs = this.offs;
+    const cis = this.cis;
+    const meta = this.meta;
+    const dv = this.view;
+    const b = this.bytes;
+    const n = this.count;
+    for (let i = from; i < n; i++) {
+      const layout = LAYOUT_BY_FAST[meta[cis[i]!]! & FAST_MASK];
+      if (layout === undefined) continue;
+      const o = offs[i]!;
+      const p = this.base + o;
+      const k = i * FIELDS_PER_LAYER;
+      for (let j = 0; j < layout.length; j += 5) {
+        const at = layout[j + 1]!;
+        const width = layout[j + 2]!;
+        const v =
+          width === 1
+            ? b[o + at]!
+            : width === 2
+              ? dv.getUint16(p + at)
+              : width === 4
+                ? dv.getUint32(p + at)
+                : dv.getUint16(p + at) * 0x1_0000_0000 + dv.getUint32(p + at + 2);
+        const bits = layout[j + 4]!;
+        f[k + layout[j]!] = bits >= 32 ? v : (v >>> layout[j + 3]!) & ((1 << bits) - 1);
+      }
+    }
+  }
+
+  /** Whether `fields` holds the fields of depth `i` (option `fields`, and a layer it decodes eagerly). */
+  hasFields(i: number): boolean {
+    return this.eager && i >= 0 && i < this.count && (this.meta[this.cis[i]!]! & FAST_MASK) !== 0;
+  }
+  /** `fields[i * FIELDS_PER_LAYER + field]`: a field of depth `i` decoded by option `fields` (see {@link Field}). */
+  field(i: number, field: number): number {
+    return this.fields[i * FIELDS_PER_LAYER + field]!;
   }
 
   /**
@@ -549,7 +751,7 @@ export class StackDecoder {
       fasts.push(m & FAST_MASK);
       bounds.push((m & BOUNDS) !== 0);
     }
-    const source = walkerSource(Array.from(path), kinds, fasts, bounds, this.ethernetIdx, ++this.lastShapeId);
+    const source = walkerSource(Array.from(path), kinds, fasts, bounds, this.ethernetIdx, ++this.lastShapeId, this.eager);
     try {
       const factory = new Function('ET', 'IP', 'UP', source) as (et: Int16Array, ip: Int16Array, up: Int16Array) => Walker;
       return factory(this.ethertype, this.ipProto, this.udpPort);
@@ -834,7 +1036,15 @@ function samePath(a: Int32Array, aLen: number, b: Int32Array, bLen: number): boo
  * dispatch leads to the next codec of the path and the loop would not stop; otherwise it finishes the packet
  * (when the loop would stop: no next layer, or the datagram is used up) or hands over at the next depth.
  */
-function walkerSource(path: number[], kinds: number[], fasts: number[], bounds: boolean[], ethernetIdx: number, id: number): string {
+function walkerSource(
+  path: number[],
+  kinds: number[],
+  fasts: number[],
+  bounds: boolean[],
+  ethernetIdx: number,
+  id: number,
+  fields: boolean,
+): string {
   // The codec indexes and kinds are the same for every packet of the path: stored only when another walk
   // (the general loop, another walker) may have overwritten them since this walker last stored them.
   const constants = path.map((ci, d) => `cis[${d}] = ${ci}; kinds[${d}] = ${kinds[d]};`).join(' ');
@@ -845,6 +1055,8 @@ function walkerSource(path: number[], kinds: number[], fasts: number[], bounds: 
     `  if (w.shapeId !== ${id}) { const cis = w.cis, kinds = w.kinds; ${constants} w.shapeId = ${id}; }`,
     '  let room = 0, hl = 0, next = -1, h = 0, v = 0, x = 0;',
   ];
+  // Option `fields`: each step also decodes its layer's fields (the DataView is set for `b` before a walker runs).
+  if (fields) lines.push('  const F = w.fields, dv = w.view, base = w.base;');
   let innerIp = -1;
   const handOver = (depth: number, nextCode: string, inner: number): string =>
     `w.pOff = o; w.pLimit = limit; w.pNext = ${nextCode}; w.pInner = ${inner}; return ${depth};`;
@@ -897,6 +1109,7 @@ function walkerSource(path: number[], kinds: number[], fasts: number[], bounds: 
         throw new Error(`no walker step for codec ${ci}`);
     }
     lines.push(`  offs[${d}] = o;`);
+    if (fields) lines.push(...fillSource(fasts[d]!, d));
     if (declared && bounds[d]) lines.push('  if (x >= hl && o + x <= limit) limit = o + x;');
     lines.push(`  ends[${d}] = limit;`, '  o += hl;');
     if (kind === LayerKind.Ipv4 || kind === LayerKind.Ipv6) innerIp = d;
