@@ -1,10 +1,33 @@
 /** The examples the README shows, run as tests so they keep working. */
 import { defineLayer, toHex, writeU16BE } from '@wirestack/core';
-import { decodeStack, defaultRegistry, encodeStack } from '@wirestack/stack';
+import { decodeStack, defaultRegistry, encodeStack, Field, LayerKind, StackDecoder } from '@wirestack/stack';
 import { Parser } from 'binary-parser';
 import { describe, expect, it } from 'vitest';
 
 describe('README examples', () => {
+  it('reads every field from StackDecoder slots (option fields, README "Performance")', () => {
+    const packet = encodeStack([
+      { layer: 'ethernet', dst: '02:00:00:00:00:02', src: '02:00:00:00:00:01' },
+      { layer: 'ipv4', src: '198.18.0.1', dst: '198.18.0.2', ttl: 9, dontFragment: true },
+      { layer: 'udp' },
+      { layer: 'vxlan', vni: 4242 },
+      { layer: 'ethernet', dst: '02:00:00:00:01:02', src: '02:00:00:00:01:01' },
+      { layer: 'ipv4', src: '10.0.0.1', dst: '10.0.0.2' },
+      { layer: 'udp', srcPort: 1234, dstPort: 5678 },
+    ]);
+    const all = new StackDecoder({ fields: true });
+    const seen: number[][] = [];
+    all.decode(packet);
+    for (let i = 0; i < all.count; i++)
+      if (all.kind(i) === LayerKind.Ipv4) seen.push([all.field(i, Field.ipv4.ttl), all.field(i, Field.ipv4.dontFragment)]);
+    expect(seen).toEqual([
+      [9, 1],
+      [64, 0],
+    ]);
+    expect(all.field(3, Field.vxlan.vni)).toBe(4242);
+    expect(all.field(0, Field.ethernet.src)).toBe(0x020000000001);
+  });
+
   it('builds and decodes VXLAN in IPv6', () => {
     const bytes = encodeStack([
       { layer: 'ethernet', dst: '02:00:00:00:00:02', src: '02:00:00:00:00:01' },
