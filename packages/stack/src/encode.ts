@@ -8,7 +8,8 @@
  *
  * Hot path notes: stacks made only of the stock Ethernet, IPv4, UDP, VXLAN and raw codecs go through a fused
  * encoder (encode-fast.ts) that gives the same bytes and leaves anything else, errors included, to the path
- * below. There, the per-layer working arrays live in a scratch object reused between calls, and one context
+ * below. `encodeStackInto` and `encodeStack` with `into` share one path, which allocates nothing. On the
+ * generic path the per-layer working arrays live in a scratch object reused between calls, and one context
  * object per call serves every layer (codecs read it during their call and keep nothing).
  */
 import {
@@ -21,23 +22,36 @@ import {
   type Registry,
   writeHex,
 } from '@wirestack/core';
-import { encodeFast } from './encode-fast.js';
+import { encodeFastInto, encodeFastNew, sharedBytes } from './encode-fast.js';
 import { fallbackRegistry } from './fallback.js';
 import { type CodecInfo, type Plan, planOf } from './plan.js';
 import { raw } from './raw.js';
 
-/** Options of {@link encodeStack}. */
-export interface EncodeStackOptions {
+/** Options of {@link encodeStackInto}. */
+export interface EncodeIntoOptions {
   /** Codecs and dispatch tables (default: a private `defaultRegistry()` nobody can change). */
   registry?: Registry;
   /** Bytes after the outermost datagram (Ethernet padding, FCS), hex or bytes. */
   trailer?: string | Uint8Array | undefined;
+}
+
+/** Options of {@link encodeStack}. */
+export interface EncodeStackOptions extends EncodeIntoOptions {
   /**
    * Write into this buffer at `offset` instead of allocating (it must be large enough: see {@link stackEncodingLength});
    * the result is a view of the bytes written. Without it, the result owns a new `ArrayBuffer` of exactly its size.
+   * {@link encodeStackInto} does the same without making the view.
    */
   into?: Uint8Array;
   offset?: number;
+  /**
+   * Without `into`: a result of up to 4 KiB is a view of a 64 KiB `ArrayBuffer` shared with other results
+   * (8-byte aligned; like Node's `Buffer.allocUnsafe` pool, but zeroed), which costs a fraction of a new
+   * `ArrayBuffer` of its own. Its `byteOffset` is then not 0 and its `buffer` holds other packets:
+   * transferring `result.buffer` (`postMessage`, `structuredClone` with `transfer`) detaches every result that
+   * shares it, and keeping one result keeps the whole slab alive. `result.slice()` is an owned copy.
+   */
+  shareBuffer?: boolean;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -50,12 +64,12 @@ function toBytes(v: string | Uint8Array | undefined, what: string): Uint8Array {
 }
 
 /**
- * Output buffers: each result owns its `ArrayBuffer`, so it can be transferred to a worker or kept without
- * keeping anything else alive. (A shared slab saved ~200 ns per call, but transferring one result's buffer
- * would have detached every other result in the same slab.) For allocation-free encoding, pass `into`.
+ * Output buffers: by default each result owns its `ArrayBuffer`, so it can be transferred to a worker or kept
+ * without keeping anything else alive. `shareBuffer` carves it from a shared slab instead (~200 ns less per
+ * call, at the cost described there). For allocation-free encoding, pass `into`.
  */
-function allocate(n: number): Uint8Array {
-  return new Uint8Array(n);
+function allocate(n: number, share: boolean): Uint8Array {
+  return share ? sharedBytes(n) : new Uint8Array(n);
 }
 
 /** The context handed to `encode` and `finish` (one per call, re-pointed at each layer). */
@@ -88,6 +102,8 @@ class Scratch {
   nets: Array<NetworkRef | undefined> = [];
   bounded: number[] = [];
   paddings: Uint8Array[] = [];
+  /** The buffer the last call wrote (its `into`, or the array it allocated), until the caller takes it. */
+  out: Uint8Array | undefined;
 }
 let freeScratch: Scratch | undefined = new Scratch();
 
@@ -152,20 +168,75 @@ export function stackEncodingLength(layers: readonly LayerObject[], options: Enc
 /** Encodes a stack of contract layer objects into packet bytes. Throws `EncodeError` on values it cannot encode. */
 export function encodeStack(layers: readonly LayerObject[], options: EncodeStackOptions = {}): Uint8Array {
   const registry = options.registry ?? fallbackRegistry();
-  const fast = encodeFast(layers, options.trailer, options.into, options.offset, registry);
-  if (fast !== undefined) return fast;
+  const into = options.into;
+  if (into) {
+    const base = options.offset ?? 0;
+    const n = encodeIn(layers, into, base, registry, options.trailer);
+    return into.subarray(base, base + n);
+  }
+  const offset = options.offset;
+  const share = options.shareBuffer === true;
+  if (offset === undefined || offset === 0) {
+    const fast = encodeFastNew(layers, options.trailer, registry, share);
+    if (fast !== undefined) return fast;
+  }
   const s = freeScratch ?? new Scratch();
   freeScratch = undefined;
-  const out = encodeWith(layers, options, registry, s);
-  s.paddings.length = 0;
-  freeScratch = s;
-  return out;
+  try {
+    encodeWith(layers, undefined, offset ?? 0, registry, options.trailer, share, s);
+    return s.out!;
+  } finally {
+    s.out = undefined;
+    s.paddings.length = 0;
+    freeScratch = s;
+  }
 }
 
-function encodeWith(layers: readonly LayerObject[], options: EncodeStackOptions, registry: Registry, s: Scratch): Uint8Array {
-  const p = plan(layers, registry, options.trailer, s);
-  const base = options.offset ?? 0;
-  const into = options.into;
+/**
+ * Encodes a stack into `into` at `offset` and returns the number of bytes written: {@link encodeStack} with
+ * `into`, without making a view of the result (so it allocates nothing). Throws `EncodeError` on values it
+ * cannot encode and when the buffer is too small (see {@link stackEncodingLength}), having written nothing
+ * in the second case.
+ */
+export function encodeStackInto(layers: readonly LayerObject[], into: Uint8Array, offset = 0, options: EncodeIntoOptions = {}): number {
+  if (!(into instanceof Uint8Array)) throw new EncodeError({ layer: 'stack', message: 'into must be a Uint8Array' });
+  if (!Number.isInteger(offset) || offset < 0)
+    throw new EncodeError({ layer: 'stack', message: `offset must be a non-negative integer, got ${offset}` });
+  return encodeIn(layers, into, offset, options.registry ?? fallbackRegistry(), options.trailer);
+}
+
+/** The shared path of `encodeStack` with `into` and `encodeStackInto`: the bytes written at `base`. */
+function encodeIn(
+  layers: readonly LayerObject[],
+  into: Uint8Array,
+  base: number,
+  registry: Registry,
+  trailer: string | Uint8Array | undefined,
+): number {
+  const n = encodeFastInto(layers, trailer, into, base, registry);
+  if (n >= 0) return n;
+  const s = freeScratch ?? new Scratch();
+  freeScratch = undefined;
+  try {
+    return encodeWith(layers, into, base, registry, trailer, false, s);
+  } finally {
+    s.out = undefined;
+    s.paddings.length = 0;
+    freeScratch = s;
+  }
+}
+
+/** The generic path: writes into `into` at `base`, or into a new array (left in `s.out`); returns the bytes written. */
+function encodeWith(
+  layers: readonly LayerObject[],
+  into: Uint8Array | undefined,
+  base: number,
+  registry: Registry,
+  trailer: string | Uint8Array | undefined,
+  share: boolean,
+  s: Scratch,
+): number {
+  const p = plan(layers, registry, trailer, s);
   let buf: Uint8Array;
   if (into) {
     if (into.length < base + p.total)
@@ -174,7 +245,8 @@ function encodeWith(layers: readonly LayerObject[], options: EncodeStackOptions,
         message: `buffer too small: ${p.total} bytes needed at offset ${base}, ${into.length - base} available`,
       });
     buf = into;
-  } else buf = allocate(p.total);
+  } else buf = allocate(p.total, share);
+  s.out = buf;
 
   const n = p.n;
   const body = p.body;
@@ -244,5 +316,5 @@ function encodeWith(layers: readonly LayerObject[], options: EncodeStackOptions,
     ctx.network = nets[i];
     (c.codec.finish as NonNullable<typeof c.codec.finish>)(body[i]!, buf, offsets[i]!, ctx);
   }
-  return into ? buf.subarray(base, base + p.total) : buf;
+  return p.total;
 }

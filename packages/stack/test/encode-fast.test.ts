@@ -1,7 +1,9 @@
 /**
  * The fused encoder (src/encode-fast.ts) against the generic path: on every input the same bytes, the same
  * `EncodeError` (name, message, layer, field, value), and the same bytes left in a caller's buffer, written
- * or not. Each case runs twice, with `fastEncode.enabled` on and off.
+ * or not. Each case runs twice, with `fastEncode.enabled` on and off; the whole suite runs twice, once with
+ * the plain fused functions and once with an encoder generated for every shape (and once more where
+ * `new Function` is refused).
  */
 import { test } from '@fast-check/vitest';
 import { arbStack } from '@wirestack/arbitraries';
@@ -10,7 +12,7 @@ import { parseIpv4U32 } from '@wirestack/ipv4';
 import { defaultRegistry, type EncodeStackOptions, encodeStack } from '@wirestack/stack';
 import { vxlan } from '@wirestack/vxlan';
 import fc from 'fast-check';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeFast, fastEncode } from '../src/encode-fast.js';
 import { hexWordSum, ipv4Number, macNumber, parseHexInto } from '../src/encode-text.js';
 
@@ -198,147 +200,215 @@ const into = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(550, 599, 600) },
 );
 
-describe('encodeStack: the fused path and the generic path agree', () => {
-  test.prop([fusedStack, trailer, into], { numRuns: RUNS })('on fused-shaped stacks with any values', (layers, t, at) => {
-    same({ layers: [...layers], trailer: t, into: at });
-  });
+const MODES = [
+  // The plain fused functions only.
+  { name: 'plain', compileAfter: 0 },
+  // An encoder generated for each shape from its first stack on (the first stack takes the plain functions).
+  { name: 'generated', compileAfter: 1 },
+] as const;
 
-  test.prop([fusedStack], { numRuns: RUNS / 5 })('on the same objects encoded again (the text caches hit)', (layers) => {
-    same({ layers: [...layers] });
-    same({ layers: [...layers] });
-  });
+const defaults = { ...fastEncode };
 
-  afterAll(() => {
-    // The fused-shaped stacks are built so that a good share of them is valid.
-    expect(handled.fused / handled.all).toBeGreaterThan(0.2);
-  });
+for (const mode of MODES)
+  describe(`encodeStack: the fused path (${mode.name}) and the generic path agree`, () => {
+    let compiledBefore = 0;
+    beforeAll(() => {
+      fastEncode.compileAfter = mode.compileAfter;
+      fastEncode.maxCompiles = Number.POSITIVE_INFINITY;
+      compiledBefore = fastEncode.compiled;
+    });
+    afterAll(() => {
+      if (mode.compileAfter === 0) expect(fastEncode.compiled).toBe(compiledBefore);
+      else expect(fastEncode.compiled - compiledBefore).toBeGreaterThan(50);
+      fastEncode.compileAfter = defaults.compileAfter;
+      fastEncode.maxCompiles = defaults.maxCompiles;
+    });
 
-  test.prop([arbStack({ maxLayers: 12 }), into], { numRuns: RUNS / 3 })('on stacks from the grammar', ({ layers }, at) => {
-    same({ layers, into: at });
-  });
+    test.prop([fusedStack, trailer, into], { numRuns: RUNS })('on fused-shaped stacks with any values', (layers, t, at) => {
+      same({ layers: [...layers], trailer: t, into: at });
+    });
 
-  test.prop([arbStack({ maxLayers: 12, inconsistent: true }), into], { numRuns: RUNS / 3 })(
-    'on stacks from the grammar with random derived fields',
-    ({ layers }, at) => {
+    test.prop([fusedStack], { numRuns: RUNS / 5 })('on the same objects encoded again (the text caches hit)', (layers) => {
+      same({ layers: [...layers] });
+      same({ layers: [...layers] });
+    });
+
+    afterAll(() => {
+      // The fused-shaped stacks are built so that a good share of them is valid.
+      expect(handled.fused / handled.all).toBeGreaterThan(0.2);
+    });
+
+    test.prop([arbStack({ maxLayers: 12 }), into], { numRuns: RUNS / 3 })('on stacks from the grammar', ({ layers }, at) => {
       same({ layers, into: at });
-    },
-  );
+    });
 
-  test.prop([fc.array(fusedStack, { minLength: 2, maxLength: 4 })], { numRuns: RUNS / 5 })(
-    'when shapes alternate from one call to the next',
-    (stacks) => {
-      for (const s of stacks) same({ layers: [...s] });
-    },
-  );
-
-  it('on the benchmark stack, which the fused path encodes itself', () => {
-    const layers: LayerObject[] = [
-      { layer: 'ethernet', dst: '02:00:00:00:00:02', src: '02:00:00:00:00:01' },
-      {
-        layer: 'ipv4',
-        version: 4,
-        dscp: 0,
-        ecn: 0,
-        identification: 0,
-        dontFragment: true,
-        ttl: 64,
-        src: '192.0.2.1',
-        dst: '192.0.2.2',
-        options: '',
+    test.prop([arbStack({ maxLayers: 12, inconsistent: true }), into], { numRuns: RUNS / 3 })(
+      'on stacks from the grammar with random derived fields',
+      ({ layers }, at) => {
+        same({ layers, into: at });
       },
-      { layer: 'udp', srcPort: 50000, dstPort: 4789 },
-      { layer: 'vxlan', flags: 8, vni: 42 },
-      { layer: 'ethernet', dst: '02:42:ac:11:00:0b', src: '02:42:ac:11:00:0a' },
-      { layer: 'ipv4', identification: 0x1234, src: '10.0.0.10', dst: '10.0.0.11' },
-      { layer: 'udp', srcPort: 40000, dstPort: 5000 },
-      { layer: 'raw', data: '68656c6c6f206f7665722076786c616e' },
-    ];
-    expect(encodeFast(layers, undefined, undefined, undefined, registry)).toBeInstanceOf(Uint8Array);
-    const pool = new Uint8Array(256);
-    const out = encodeFast(layers, 'aabb', pool, 3, registry);
-    expect(out?.byteOffset).toBe(3);
-    for (let k = 0; k < 3; k++) same({ layers, into: k * 50 });
-    same({ layers, trailer: '00'.repeat(6) });
-    // The flow-hash source port of the outer UDP header.
-    const { srcPort: _, ...outerUdp } = layers[2] as LayerObject & { srcPort: number };
-    same({ layers: layers.map((l, i) => (i === 2 ? outerUdp : l)) });
-    // A payload given again as an equal but different string.
-    same({ layers: layers.map((l, i) => (i === 7 ? { layer: 'raw', data: `${'68656c6c6f206f7665722076786c616e'.slice(0, 30)}6e` } : l)) });
+    );
+
+    test.prop([fc.array(fusedStack, { minLength: 2, maxLength: 4 })], { numRuns: RUNS / 5 })(
+      'when shapes alternate from one call to the next',
+      (stacks) => {
+        for (const s of stacks) same({ layers: [...s] });
+      },
+    );
+
+    it('on the benchmark stack, which the fused path encodes itself', () => {
+      const layers: LayerObject[] = [
+        { layer: 'ethernet', dst: '02:00:00:00:00:02', src: '02:00:00:00:00:01' },
+        {
+          layer: 'ipv4',
+          version: 4,
+          dscp: 0,
+          ecn: 0,
+          identification: 0,
+          dontFragment: true,
+          ttl: 64,
+          src: '192.0.2.1',
+          dst: '192.0.2.2',
+          options: '',
+        },
+        { layer: 'udp', srcPort: 50000, dstPort: 4789 },
+        { layer: 'vxlan', flags: 8, vni: 42 },
+        { layer: 'ethernet', dst: '02:42:ac:11:00:0b', src: '02:42:ac:11:00:0a' },
+        { layer: 'ipv4', identification: 0x1234, src: '10.0.0.10', dst: '10.0.0.11' },
+        { layer: 'udp', srcPort: 40000, dstPort: 5000 },
+        { layer: 'raw', data: '68656c6c6f206f7665722076786c616e' },
+      ];
+      expect(encodeFast(layers, undefined, undefined, undefined, registry)).toBeInstanceOf(Uint8Array);
+      const pool = new Uint8Array(256);
+      const out = encodeFast(layers, 'aabb', pool, 3, registry);
+      expect(out?.byteOffset).toBe(3);
+      for (let k = 0; k < 3; k++) same({ layers, into: k * 50 });
+      same({ layers, trailer: '00'.repeat(6) });
+      // The flow-hash source port of the outer UDP header.
+      const { srcPort: _, ...outerUdp } = layers[2] as LayerObject & { srcPort: number };
+      same({ layers: layers.map((l, i) => (i === 2 ? outerUdp : l)) });
+      // A payload given again as an equal but different string.
+      same({
+        layers: layers.map((l, i) => (i === 7 ? { layer: 'raw', data: `${'68656c6c6f206f7665722076786c616e'.slice(0, 30)}6e` } : l)),
+      });
+    });
+
+    it('on datagrams too long for their length fields, and on an IHL past the packet', () => {
+      const big = { layer: 'raw', data: '00'.repeat(65536 - 28) };
+      const r = same({ layers: [{ layer: 'ipv4' }, { layer: 'udp' }, big] });
+      expect(r).toMatchObject({ error: { name: 'EncodeError', field: 'totalLength' } });
+      same({ layers: [{ layer: 'ipv4' }, { layer: 'udp', length: 8 }, big] });
+      same({ layers: [{ layer: 'ipv4', totalLength: 20 }, { layer: 'udp', length: 8 }, big] });
+      same({ layers: [{ layer: 'ipv4', totalLength: 20 }, { layer: 'udp' }, { layer: 'raw', data: '00'.repeat(65536 - 8) }] });
+      same({
+        layers: [
+          { layer: 'ipv4', ihl: 15 },
+          { layer: 'raw', data: '00'.repeat(39) },
+        ],
+        into: 10,
+      });
+      same({
+        layers: [
+          { layer: 'ipv4', ihl: 15 },
+          { layer: 'raw', data: '00'.repeat(40) },
+        ],
+        into: 10,
+      });
+      same({ layers: [{ layer: 'ipv4', ihl: 6 }, { layer: 'udp' }, { layer: 'raw', data: '0102030405' }] });
+      same({
+        layers: [
+          { layer: 'ipv4', ihl: 0 },
+          { layer: 'udp', length: 9 },
+          { layer: 'raw', data: '0102030405' },
+        ],
+      });
+      // A large payload is copied in one call (more than 64 bytes).
+      same({ layers: [{ layer: 'ethernet' }, { layer: 'ipv4' }, { layer: 'udp' }, { layer: 'raw', data: 'ab'.repeat(1400) }] });
+    });
+
+    it('leaves stacks it does not handle, and codecs it does not know, to the generic path', () => {
+      const custom = defaultRegistry();
+      custom.replace({ ...vxlan });
+      const layers: LayerObject[] = [{ layer: 'ethernet' }, { layer: 'ipv4' }, { layer: 'udp' }, { layer: 'vxlan' }, { layer: 'ethernet' }];
+      expect(encodeFast(layers, undefined, undefined, undefined, registry)).toBeInstanceOf(Uint8Array);
+      expect(encodeFast(layers, undefined, undefined, undefined, custom)).toBeUndefined();
+      same({ layers, registry: custom });
+      const tagged = [{ layer: 'ethernet' }, { layer: 'vlan' }, { layer: 'ipv4' }, { layer: 'raw', data: '00' }];
+      expect(encodeFast(tagged, undefined, undefined, undefined, registry)).toBeUndefined();
+      expect(encodeFast(tagged, undefined, undefined, undefined, registry)).toBeUndefined();
+      same({ layers: tagged });
+      // Unbinding the VXLAN port: the outer UDP dstPort can no longer be derived, and the error is the generic one.
+      const unbound = defaultRegistry();
+      unbound.unbind('udp.port', 4789);
+      const r = same({ layers, registry: unbound });
+      expect(r).toMatchObject({ error: { name: 'EncodeError', layer: 'udp', field: 'dstPort' } });
+      same({ layers: [{ layer: 'ethernet' }, { layer: 'raw' }, { layer: 'raw' }] });
+      same({ layers: [{ layer: 'ethernet' }, { layer: 'raw' }, { layer: 'padding', data: '0000' }] });
+      same({ layers: [] });
+      // A getter that throws, and one that encodes from inside the call.
+      const throwing = {
+        layer: 'ethernet',
+        get dst(): string {
+          throw new Error('no dst');
+        },
+      };
+      same({ layers: [throwing, { layer: 'raw' }] });
+      const nested = {
+        layer: 'ethernet',
+        get src(): string {
+          encodeStack([
+            { layer: 'ethernet', src: '02:00:00:00:00:09' },
+            { layer: 'raw', data: 'ffff' },
+          ]);
+          return '02:00:00:00:00:01';
+        },
+      };
+      same({ layers: [nested, { layer: 'ipv4' }, { layer: 'udp' }, { layer: 'raw', data: '0102' }], into: 4 });
+      same({ layers: [null as unknown as LayerObject] });
+      same({ layers: 'ethernet' as unknown as LayerObject[] });
+    });
   });
 
-  it('on datagrams too long for their length fields, and on an IHL past the packet', () => {
-    const big = { layer: 'raw', data: '00'.repeat(65536 - 28) };
-    const r = same({ layers: [{ layer: 'ipv4' }, { layer: 'udp' }, big] });
-    expect(r).toMatchObject({ error: { name: 'EncodeError', field: 'totalLength' } });
-    same({ layers: [{ layer: 'ipv4' }, { layer: 'udp', length: 8 }, big] });
-    same({ layers: [{ layer: 'ipv4', totalLength: 20 }, { layer: 'udp', length: 8 }, big] });
-    same({ layers: [{ layer: 'ipv4', totalLength: 20 }, { layer: 'udp' }, { layer: 'raw', data: '00'.repeat(65536 - 8) }] });
-    same({
-      layers: [
-        { layer: 'ipv4', ihl: 15 },
-        { layer: 'raw', data: '00'.repeat(39) },
-      ],
-      into: 10,
-    });
-    same({
-      layers: [
-        { layer: 'ipv4', ihl: 15 },
-        { layer: 'raw', data: '00'.repeat(40) },
-      ],
-      into: 10,
-    });
-    same({ layers: [{ layer: 'ipv4', ihl: 6 }, { layer: 'udp' }, { layer: 'raw', data: '0102030405' }] });
-    same({
-      layers: [
-        { layer: 'ipv4', ihl: 0 },
-        { layer: 'udp', length: 9 },
-        { layer: 'raw', data: '0102030405' },
-      ],
-    });
-    // A large payload is copied in one call (more than 64 bytes).
-    same({ layers: [{ layer: 'ethernet' }, { layer: 'ipv4' }, { layer: 'udp' }, { layer: 'raw', data: 'ab'.repeat(1400) }] });
-  });
-
-  it('leaves stacks it does not handle, and codecs it does not know, to the generic path', () => {
-    const custom = defaultRegistry();
-    custom.replace({ ...vxlan });
-    const layers: LayerObject[] = [{ layer: 'ethernet' }, { layer: 'ipv4' }, { layer: 'udp' }, { layer: 'vxlan' }, { layer: 'ethernet' }];
-    expect(encodeFast(layers, undefined, undefined, undefined, registry)).toBeInstanceOf(Uint8Array);
-    expect(encodeFast(layers, undefined, undefined, undefined, custom)).toBeUndefined();
-    same({ layers, registry: custom });
-    const tagged = [{ layer: 'ethernet' }, { layer: 'vlan' }, { layer: 'ipv4' }, { layer: 'raw', data: '00' }];
-    expect(encodeFast(tagged, undefined, undefined, undefined, registry)).toBeUndefined();
-    expect(encodeFast(tagged, undefined, undefined, undefined, registry)).toBeUndefined();
-    same({ layers: tagged });
-    // Unbinding the VXLAN port: the outer UDP dstPort can no longer be derived, and the error is the generic one.
-    const unbound = defaultRegistry();
-    unbound.unbind('udp.port', 4789);
-    const r = same({ layers, registry: unbound });
-    expect(r).toMatchObject({ error: { name: 'EncodeError', layer: 'udp', field: 'dstPort' } });
-    same({ layers: [{ layer: 'ethernet' }, { layer: 'raw' }, { layer: 'raw' }] });
-    same({ layers: [{ layer: 'ethernet' }, { layer: 'raw' }, { layer: 'padding', data: '0000' }] });
-    same({ layers: [] });
-    // A getter that throws, and one that encodes from inside the call.
-    const throwing = {
-      layer: 'ethernet',
-      get dst(): string {
-        throw new Error('no dst');
-      },
-    };
-    same({ layers: [throwing, { layer: 'raw' }] });
-    const nested = {
-      layer: 'ethernet',
-      get src(): string {
-        encodeStack([
-          { layer: 'ethernet', src: '02:00:00:00:00:09' },
-          { layer: 'raw', data: 'ffff' },
-        ]);
-        return '02:00:00:00:00:01';
-      },
-    };
-    same({ layers: [nested, { layer: 'ipv4' }, { layer: 'udp' }, { layer: 'raw', data: '0102' }], into: 4 });
-    same({ layers: [null as unknown as LayerObject] });
-    same({ layers: 'ethernet' as unknown as LayerObject[] });
+describe('without code generation', () => {
+  it('encodes with the plain fused functions when `new Function` is refused (a Content Security Policy)', () => {
+    const original = globalThis.Function;
+    globalThis.Function = function refusedFunction() {
+      throw new EvalError('Refused to evaluate a string as JavaScript (unsafe-eval)');
+    } as unknown as FunctionConstructor;
+    fastEncode.compileAfter = 1;
+    const compiled = fastEncode.compiled;
+    // A registry of its own: a plan whose shapes have no encoder yet.
+    const reg = defaultRegistry();
+    try {
+      const tunnel: LayerObject[] = [
+        { layer: 'ethernet', dst: '02:00:00:00:00:02', src: '02:00:00:00:00:01' },
+        { layer: 'ipv4', src: '192.0.2.1', dst: '192.0.2.2' },
+        { layer: 'udp' },
+        { layer: 'vxlan', vni: 42 },
+        { layer: 'ethernet', dst: '02:42:ac:11:00:0b', src: '02:42:ac:11:00:0a' },
+        { layer: 'ipv4', identification: 0x1234, src: '10.0.0.10', dst: '10.0.0.11' },
+        { layer: 'udp', srcPort: 40000, dstPort: 5000 },
+        { layer: 'raw', data: '68656c6c6f206f7665722076786c616e' },
+      ];
+      for (let k = 0; k < 3; k++) {
+        fastEncode.enabled = true;
+        expect(encodeFast(tunnel, undefined, undefined, undefined, reg)).toBeInstanceOf(Uint8Array);
+        same({ layers: tunnel, registry: reg });
+        same({ layers: tunnel, registry: reg, into: 7, trailer: 'abcd' });
+      }
+      expect(fastEncode.unavailable).toBe(true);
+      fc.assert(
+        fc.property(fusedStack, into, (layers, at) => {
+          same({ layers: [...layers], into: at, registry: reg });
+        }),
+        { numRuns: RUNS / 5 },
+      );
+      expect(fastEncode.compiled).toBe(compiled);
+    } finally {
+      globalThis.Function = original;
+      fastEncode.unavailable = false;
+      fastEncode.compileAfter = defaults.compileAfter;
+    }
   });
 });
 
