@@ -11,15 +11,33 @@ export function sumWords(b: Uint8Array, start: number, end: number, acc = 0): nu
   const even = end - ((end - start) & 1);
   // Long ranges read 32-bit words; short ones (headers, small datagrams) stay in this small, inlinable loop.
   if (even - start >= 128) return sumWordsLong(b, start, end, acc);
+  // Whole offsets below 2^30 (all but absurd ones): masked with 0x3fffffff, V8 knows that `i + 7` cannot
+  // overflow and drops an overflow check and a sign extension from every read (~10% fewer instructions).
+  if (start !== (start & 0x3fffffff) || end !== (end & 0x3fffffff) || start > end) return sumWordsAny(b, start, end, acc);
   // The high and the low bytes of the words summed apart (no shift per word, two independent additions), and
   // unrolled by 4 words: the same total as summing the words one by one, about 20% faster.
+  const stop = even & 0x3fffffff;
   let hi = 0;
   let lo = 0;
-  let i = start;
-  for (; i + 8 <= even; i += 8) {
+  let i = start & 0x3fffffff;
+  for (; i + 8 <= stop; i = (i + 8) & 0x3fffffff) {
     hi += b[i]! + b[i + 2]! + b[i + 4]! + b[i + 6]!;
     lo += b[i + 1]! + b[i + 3]! + b[i + 5]! + b[i + 7]!;
   }
+  for (; i < stop; i = (i + 2) & 0x3fffffff) {
+    hi += b[i]!;
+    lo += b[i + 1]!;
+  }
+  if (i < end) hi += b[i]!;
+  return acc + hi * 256 + lo;
+}
+
+/** {@link sumWords} for any offsets (negative, fractional, 2^30 and beyond): the same sums, word by word. */
+function sumWordsAny(b: Uint8Array, start: number, end: number, acc: number): number {
+  const even = end - ((end - start) & 1);
+  let hi = 0;
+  let lo = 0;
+  let i = start;
   for (; i < even; i += 2) {
     hi += b[i]!;
     lo += b[i + 1]!;

@@ -8,8 +8,10 @@
  */
 import { test } from '@fast-check/vitest';
 import { arbStack } from '@wirestack/arbitraries';
-import { DecodeError, fromHex, type LayerCodec, type LayerObject, type Registry } from '@wirestack/core';
+import { DecodeError, fromHex, type LayerCodec, type LayerObject, type NetworkRef, type Registry, sumWords } from '@wirestack/core';
+import { ipv4, ipv4ChecksumValid } from '@wirestack/ipv4';
 import { type DecodedPacket, type DecodeStackOptions, decodeStack, defaultRegistry, encodeStack } from '@wirestack/stack';
+import { type UdpHeader, udp, udpChecksum } from '@wirestack/udp';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { codegen, type Walker } from '../src/compiled.js';
@@ -355,5 +357,124 @@ describe('without code generation', () => {
     for (let i = 0; i < 20; i++) decodeStack(bytes, { registry: reg });
     codegen.enabled = true;
     expect(walkerOf(reg, 'ethernet')).toBeUndefined();
+  });
+});
+
+/**
+ * The checksum checks every walk makes (`sumWords`, `ipv4.verify`, `udp.verify`) were rewritten for fewer
+ * instructions; these laws hold them to plain word-by-word references on random bytes, offsets (negative,
+ * fractional, past the end, reversed) and checksums, right and wrong.
+ */
+describe('checksum checks of the walk', () => {
+  /** `b[i] << 8 | b[i + 1]` summed word by word: the sum as RFC 1071 defines it (NaN once a read misses). */
+  function naiveSum(b: Uint8Array, start: number, end: number, acc: number): number {
+    let s = acc;
+    let i = start;
+    for (; i + 1 < end; i += 2) s += (b[i] ?? Number.NaN) * 256 + (b[i + 1] ?? Number.NaN);
+    if (i < end) s += (b[i] ?? Number.NaN) * 256;
+    return s;
+  }
+  function fold(sum: number): number {
+    let s = sum;
+    while (s > 0xffff) s = (s % 0x10000) + Math.floor(s / 0x10000);
+    return s;
+  }
+  const offsetArb = (n: number) =>
+    fc.oneof(fc.integer({ min: -4, max: n + 4 }), fc.constantFrom(0.5, 2 ** 30, 2 ** 30 - 1, -(2 ** 31), Number.NaN));
+
+  test.prop([fc.uint8Array({ maxLength: 300 }), fc.nat(400), fc.nat(400), fc.nat(1e6)], { numRuns: 500 })(
+    'sumWords equals the word-by-word sum inside the buffer',
+    (b, x, y, acc) => {
+      const start = Math.min(x, y, b.length);
+      const end = Math.min(Math.max(x, y), b.length);
+      expect(sumWords(b, start, end, acc)).toBe(naiveSum(b, start, end, acc));
+    },
+  );
+
+  /** `sumWords` below 128 bytes as it was before the offsets were masked (the reference for odd offsets). */
+  function previousSumWords(b: Uint8Array, start: number, end: number, acc: number): number {
+    const even = end - ((end - start) & 1);
+    let hi = 0;
+    let lo = 0;
+    let i = start;
+    for (; i + 8 <= even; i += 8) {
+      hi += b[i]! + b[i + 2]! + b[i + 4]! + b[i + 6]!;
+      lo += b[i + 1]! + b[i + 3]! + b[i + 5]! + b[i + 7]!;
+    }
+    for (; i < even; i += 2) {
+      hi += b[i]!;
+      lo += b[i + 1]!;
+    }
+    if (i < end) hi += b[i]!;
+    return acc + hi * 256 + lo;
+  }
+
+  test.prop([fc.uint8Array({ maxLength: 130 }), offsetArb(130), offsetArb(130), fc.nat(1e6)], { numRuns: 500 })(
+    'sumWords gives what it gave before for any offsets (negative, fractional, huge, reversed, NaN)',
+    (b, start, end, acc) => {
+      // Spans of 128 bytes and more take the DataView path, unchanged (and meant for offsets inside the buffer).
+      fc.pre(!(end - ((end - start) % 2) - start >= 128));
+      expect(sumWords(b, start, end, acc)).toBe(previousSumWords(b, start, end, acc));
+    },
+  );
+
+  test.prop([fc.uint8Array({ minLength: 20, maxLength: 80 }), fc.nat(80), fc.integer({ min: 0, max: 15 }), fc.boolean()], {
+    numRuns: 500,
+  })('ipv4.verify accepts exactly the headers that sum to 0xffff', (b, at, ihl, fix) => {
+    const offset = Math.min(at, b.length - 20);
+    if (fix && offset + ihl * 4 <= b.length) {
+      // Make the checksum right, so that both answers are exercised.
+      b[offset + 10] = 0;
+      b[offset + 11] = 0;
+      const c = ~fold(naiveSum(b, offset, offset + ihl * 4, 0)) & 0xffff;
+      b[offset + 10] = c >> 8;
+      b[offset + 11] = c & 0xff;
+    }
+    const want = fold(naiveSum(b, offset, offset + ihl * 4, 0)) === 0xffff;
+    expect(ipv4ChecksumValid(b, offset, ihl)).toBe(want);
+    const h = { ihl } as Parameters<typeof ipv4.verify>[0];
+    expect(ipv4.verify!(h, b, offset, { headerLength: ihl * 4, end: b.length, network: undefined })).toBe(want);
+  });
+
+  it('ipv4ChecksumValid of 20-byte headers at offsets it cannot mask', () => {
+    const b = new Uint8Array(24);
+    for (const offset of [-1, 0.5, 2 ** 30, Number.NaN]) expect(ipv4ChecksumValid(b, offset, 5)).toBe(false);
+  });
+
+  test.prop(
+    [
+      fc.uint8Array({ minLength: 28, maxLength: 120 }),
+      fc.nat(120),
+      fc.nat(120),
+      fc.integer({ min: 0, max: 0xffff }),
+      fc.integer({ min: 0, max: 140 }),
+      fc.constantFrom('ipv4', 'ipv6', 'ipv4-options', 'none', 'other'),
+      fc.constantFrom('right', 'zero', 'random'),
+    ],
+    { numRuns: 1000 },
+  )('udp.verify answers what comparing with udpChecksum (and a word-by-word sum) answers', (b, ipAt, udpAt, random, length, net, ck) => {
+    const offset = Math.min(udpAt, b.length - 8);
+    const ip = Math.min(ipAt, b.length - 1);
+    if (net === 'ipv4') b[ip] = 0x45;
+    if (net === 'ipv4-options') b[ip] = 0x47;
+    const network: NetworkRef | undefined =
+      net === 'none' ? undefined : { layer: net === 'ipv6' ? 'ipv6' : net === 'other' ? 'arp' : 'ipv4', offset: ip };
+    const end = Math.min(offset + length + 3, b.length);
+    let checksum = random;
+    if (ck === 'zero') checksum = 0;
+    if (ck === 'right') checksum = udpChecksum(b, offset, length, network, Math.min(offset + length, end)) ?? random;
+    const h: UdpHeader = { layer: 'udp', srcPort: 0, dstPort: 0, length, checksum };
+    const vctx = { headerLength: 8, end, network };
+    const c = udpChecksum(b, offset, length, network, Math.min(offset + length, end));
+    const want = checksum === 0 || c === undefined || c === checksum;
+    expect(udp.verify!(h, b, offset, vctx)).toBe(want);
+    if (net === 'ipv4' && ip + 20 <= b.length) {
+      // The same over IPv4 from the definition (RFC 768): pseudo-header, header without its checksum, data.
+      const stop = Math.min(offset + length, end);
+      let sum = naiveSum(b, ip + 12, ip + 20, 17 + length) + naiveSum(b, offset, offset + 6, 0);
+      if (stop > offset + 8) sum = naiveSum(b, offset + 8, stop, sum);
+      const r = ~fold(sum) & 0xffff;
+      expect(want).toBe(checksum === 0 || (r === 0 ? 0xffff : r) === checksum);
+    }
   });
 });

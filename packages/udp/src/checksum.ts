@@ -1,9 +1,7 @@
 /** The UDP checksum over the IPv4 (RFC 768) or IPv6 (RFC 8200 §8.1) pseudo-header. */
 import { foldChecksum, ipv6PseudoHeaderSum, type NetworkRef, sumWords } from '@wirestack/core';
-import { UDP_HEADER_LEN, UDP_PROTOCOL } from './constants.js';
 
-/** Offsets of the source and destination addresses in the IPv4 header (RFC 791 §3.1). */
-const IPV4_SRC = 12;
+/** Offset of the destination address in the IPv4 header (RFC 791 §3.1). */
 const IPV4_DST = 16;
 const IPV4_HEADER_LEN = 20;
 /** IPv4 loose and strict source route options (RFC 791 §3.1). */
@@ -11,8 +9,7 @@ const IPV4_OPT_EOL = 0;
 const IPV4_OPT_NOP = 1;
 const IPV4_OPT_LSRR = 0x83;
 const IPV4_OPT_SSRR = 0x89;
-/** Offsets of the source and destination addresses in the IPv6 header (RFC 8200 §3). */
-const IPV6_SRC = 8;
+/** Offset of the destination address in the IPv6 header (RFC 8200 §3). */
 const IPV6_DST = 24;
 const IPV6_NEXT_HEADER = 6;
 const IPV6_HEADER_LEN = 40;
@@ -110,25 +107,29 @@ export function udpChecksum(
   let sum: number;
   if (network == null) return undefined;
   const layer = network.layer;
+  // Offsets written as numbers, not the module's constants: a constant is a context load and check in V8's
+  // code, and this runs for every datagram `decodeStack` verifies (where code size costs as much as work).
   if (layer === 'ipv4') {
     const ip = network.offset;
-    // Without options (IHL 5) the pseudo-header's destination is the header's own.
-    const dst = (buf[ip]! & 0x0f) === 5 ? ip + IPV4_DST : ipv4PseudoHeaderDstOffset(buf, ip);
+    // Source at bytes 12-15 (RFC 791 §3.1); destination at 16-19 without options (IHL 5), else the final one
+    // of a source route. Protocol 17.
+    const dst = (buf[ip]! & 0x0f) === 5 ? ip + 16 : ipv4PseudoHeaderDstOffset(buf, ip);
     sum =
-      ((buf[ip + IPV4_SRC]! << 8) | buf[ip + IPV4_SRC + 1]!) +
-      ((buf[ip + IPV4_SRC + 2]! << 8) | buf[ip + IPV4_SRC + 3]!) +
+      ((buf[ip + 12]! << 8) | buf[ip + 13]!) +
+      ((buf[ip + 14]! << 8) | buf[ip + 15]!) +
       ((buf[dst]! << 8) | buf[dst + 1]!) +
       ((buf[dst + 2]! << 8) | buf[dst + 3]!) +
-      UDP_PROTOCOL +
+      17 +
       length;
   } else if (layer === 'ipv6')
-    sum = ipv6PseudoHeaderSum(buf, network.offset + IPV6_SRC, ipv6PseudoHeaderDstOffset(buf, network.offset, offset), UDP_PROTOCOL, length);
+    // Source at byte 8 of the IPv6 header (RFC 8200 §3); next header 17.
+    sum = ipv6PseudoHeaderSum(buf, network.offset + 8, ipv6PseudoHeaderDstOffset(buf, network.offset, offset), 17, length);
   else return undefined;
-  // The header without its checksum field, then the payload.
+  // The header without its checksum field (bytes 6-7), then the payload after the 8-byte header.
   sum +=
     ((buf[offset]! << 8) | buf[offset + 1]!) + ((buf[offset + 2]! << 8) | buf[offset + 3]!) + ((buf[offset + 4]! << 8) | buf[offset + 5]!);
   const stop = Math.min(end, buf.length);
-  if (stop > offset + UDP_HEADER_LEN) sum = sumWords(buf, offset + UDP_HEADER_LEN, stop, sum);
+  if (stop > offset + 8) sum = sumWords(buf, offset + 8, stop, sum);
   const c = ~foldChecksum(sum) & 0xffff;
   return c === 0 ? 0xffff : c;
 }

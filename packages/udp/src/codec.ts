@@ -34,9 +34,10 @@ export const udp: LayerCodec<UdpHeader> = {
   datagramLength: (h) => h.length,
   // 0 is "no checksum" (RFC 768), accepted over IPv6 too: tunnels send zero checksums (RFC 6935).
   verify: (h, buf, offset, vctx) => {
-    if (h.checksum === 0) return true;
+    const checksum = h.checksum;
+    if (checksum === 0) return true;
     const c = udpChecksum(buf, offset, h.length, vctx.network, Math.min(offset + h.length, vctx.end));
-    return c === undefined || c === h.checksum;
+    return c === undefined || c === checksum;
   },
   encodingLength: udpEncodingLength,
   encode: encodeUdp,
