@@ -767,7 +767,7 @@ const header = [
   `- machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${os.platform()} ${os.release()} (${os.arch()})`,
   `- Node ${process.version} (V8 ${process.versions.v8}), run with --expose-gc: ${typeof globalThis.gc === 'function'}`,
   `- date: ${new Date().toISOString()}`,
-  `- method: ${ROUNDS} rounds per case, each a batch of N operations sized to ~${ROUND_NS / 1e6} ms of ${CLOCK === 'cpu' ? 'CPU time (process.cpuUsage: the cores are shared with other work, and elapsed time would count the time spent waiting for one)' : 'elapsed time'}, GC before each round; ns/op median (min – max over rounds); total ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  `- method: after a warm-up (at least one round's time, until the time per operation stops falling by > 10%), ${ROUNDS} rounds per case, each a batch of N operations sized to ~${ROUND_NS / 1e6} ms of ${CLOCK === 'cpu' ? 'CPU time (process.cpuUsage: the cores are shared with other work, and elapsed time would count the time spent waiting for one)' : 'elapsed time'}, GC before each round; ns/op median (min – max over rounds); total ${((Date.now() - started) / 1000).toFixed(0)} s`,
   `- packet: fixtures/captures/vxlan.pcap, the first Ethernet/IPv4/UDP/VXLAN/Ethernet/IPv4/UDP/raw frame (${PKT.length} bytes; decodeStack path \`${path}\`)`,
   '',
 ];

@@ -51,7 +51,21 @@ export async function measure(run, opts) {
     n = Math.max(n * 2, Math.min(want, n * 64));
     last = await timed(run, n);
   }
-  const perOp = last.ns / Math.max(1, last.ops);
+  // JIT warm-up. V8 optimises hot functions in the background, and a generated walker or encoder only after a
+  // few packets, so the calls above may have run (partly) unoptimised code: rounds sized on that speed were
+  // 10x too short and their first ones still warming up. Keep calling in quarter-round batches for at least
+  // one round's time, until a batch is no longer >10% faster than the one before, and size rounds on that.
+  let perOp = last.ns / Math.max(1, last.ops);
+  let spent = 0;
+  for (let k = 0; k < 16; k++) {
+    n = Math.max(1, Math.round(roundNs / 4 / Math.max(perOp, 0.05)));
+    const t = await timed(run, n);
+    spent += t.ns;
+    const p = t.ns / Math.max(1, t.ops);
+    const settled = p > 0.9 * perOp;
+    perOp = p;
+    if (settled && spent >= roundNs) break;
+  }
   n = Math.max(1, Math.round(roundNs / Math.max(perOp, 0.05)));
   const per = [];
   for (let r = 0; r < rounds; r++) {
