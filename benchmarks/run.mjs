@@ -433,7 +433,7 @@ if (pcap) {
       name: 'pcap/read (file stream, openCapture, 128 KiB chunks)',
       bytes: perRecordBytes,
       run: (n) => forAwaitPasses(n, () => pcapNode.openCapture(file, { copyData: false })),
-      target: (r) => ({ goal: '≥ 1.6 GB/s', met: perRecordBytes / r.median >= 1.6 }),
+      // No target row: the target is stated for chunks of ≥ 1 MiB, and this is the default 128 KiB stream (for comparison).
     });
     // The same file read into a few reused 512 KiB buffers (CaptureFileSource), as `wirestack decode` reads.
     add({
