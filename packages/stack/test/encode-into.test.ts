@@ -163,6 +163,7 @@ describe('encodeStackInto', () => {
           } catch (x) {
             return x;
           }
+          return undefined;
         })();
         expect(e).toBeInstanceOf(EncodeError);
         const n = encodeStack(layers).length;
