@@ -228,7 +228,7 @@ for (const mode of MODES)
       same({ layers: [...layers], trailer: t, into: at });
     });
 
-    test.prop([fusedStack], { numRuns: RUNS / 5 })('on the same objects encoded again (the text caches hit)', (layers) => {
+    test.prop([fusedStack], { numRuns: Math.ceil(RUNS / 5) })('on the same objects encoded again (the text caches hit)', (layers) => {
       same({ layers: [...layers] });
       same({ layers: [...layers] });
     });
@@ -238,18 +238,18 @@ for (const mode of MODES)
       expect(handled.fused / handled.all).toBeGreaterThan(0.2);
     });
 
-    test.prop([arbStack({ maxLayers: 12 }), into], { numRuns: RUNS / 3 })('on stacks from the grammar', ({ layers }, at) => {
+    test.prop([arbStack({ maxLayers: 12 }), into], { numRuns: Math.ceil(RUNS / 3) })('on stacks from the grammar', ({ layers }, at) => {
       same({ layers, into: at });
     });
 
-    test.prop([arbStack({ maxLayers: 12, inconsistent: true }), into], { numRuns: RUNS / 3 })(
+    test.prop([arbStack({ maxLayers: 12, inconsistent: true }), into], { numRuns: Math.ceil(RUNS / 3) })(
       'on stacks from the grammar with random derived fields',
       ({ layers }, at) => {
         same({ layers, into: at });
       },
     );
 
-    test.prop([fc.array(fusedStack, { minLength: 2, maxLength: 4 })], { numRuns: RUNS / 5 })(
+    test.prop([fc.array(fusedStack, { minLength: 2, maxLength: 4 })], { numRuns: Math.ceil(RUNS / 5) })(
       'when shapes alternate from one call to the next',
       (stacks) => {
         for (const s of stacks) same({ layers: [...s] });
@@ -401,7 +401,7 @@ describe('without code generation', () => {
         fc.property(fusedStack, into, (layers, at) => {
           same({ layers: [...layers], into: at, registry: reg });
         }),
-        { numRuns: RUNS / 5 },
+        { numRuns: Math.ceil(RUNS / 5) },
       );
       expect(fastEncode.compiled).toBe(compiled);
     } finally {

@@ -184,7 +184,7 @@ describe('encodeStackInto', () => {
 });
 
 describe('encodeStack with shareBuffer', () => {
-  test.prop([stacks, trailers, fc.boolean()], { numRuns: RUNS / 2 })(
+  test.prop([stacks, trailers, fc.boolean()], { numRuns: Math.ceil(RUNS / 2) })(
     'gives the bytes or the EncodeError of encodeStack',
     (layers, trailer, fused) => {
       fastEncode.enabled = fused;
