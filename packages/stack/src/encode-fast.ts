@@ -631,24 +631,6 @@ export function encodeFastNew(
   }
 }
 
-/**
- * The fused path with `encodeStack`'s `into`/`offset` arguments: the result, or `undefined` when the generic
- * path is to run (for tests).
- */
-export function encodeFast(
-  layers: readonly LayerObject[],
-  trailer: string | Uint8Array | undefined,
-  into: Uint8Array | undefined,
-  offset: number | undefined,
-  registry: Registry,
-): Uint8Array | undefined {
-  if (into === undefined || into === null)
-    return offset !== undefined && offset !== 0 ? undefined : encodeFastNew(layers, trailer, registry, false);
-  const base = offset ?? 0;
-  const n = encodeFastInto(layers, trailer, into, base, registry);
-  return n < 0 ? undefined : into.subarray(base, base + n);
-}
-
 /** Results of `shareBuffer` up to this size are carved from the slab; larger ones get their own buffer. */
 export const SHARE_MAX = 4096;
 const SLAB = 64 * 1024;

@@ -13,10 +13,24 @@ import { defaultRegistry, type EncodeStackOptions, encodeStack } from '@wirestac
 import { vxlan } from '@wirestack/vxlan';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { encodeFast, fastEncode } from '../src/encode-fast.js';
+import { encodeFastInto, encodeFastNew, fastEncode } from '../src/encode-fast.js';
 import { hexWordSum, ipv4Number, macNumber, parseHexInto } from '../src/encode-text.js';
 
 const RUNS = Number(process.env.WIRESTACK_ENCODE_RUNS ?? 1500);
+
+/** The fused path with `encodeStack`'s `into`/`offset` arguments: the result, or `undefined` when the generic path is to run. */
+function encodeFast(
+  layers: readonly LayerObject[],
+  trailer: string | Uint8Array | undefined,
+  into: Uint8Array | undefined,
+  offset: number | undefined,
+  reg: Registry,
+): Uint8Array | undefined {
+  if (into === undefined) return offset !== undefined && offset !== 0 ? undefined : encodeFastNew(layers, trailer, reg, false);
+  const base = offset ?? 0;
+  const n = encodeFastInto(layers, trailer, into, base, reg);
+  return n < 0 ? undefined : into.subarray(base, base + n);
+}
 const registry = defaultRegistry();
 
 type Outcome = { bytes: string } | { error: { name: string; message: string; layer: unknown; field: unknown; value: unknown } };
