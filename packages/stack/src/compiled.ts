@@ -3,17 +3,24 @@
  *
  * The generic walk in `decode.ts` calls every codec's `decode`, `headerLength`, `datagramLength`, `verify` and
  * `next` from one call site each, so V8 sees each site call a dozen different functions and can inline none
- * of them. Most captures repeat a handful of paths (`ethernet/ipv4/udp/vxlan/ethernet/ipv4/udp`), so once a
- * plan has seen the same path a few times in a row it generates, with `new Function`, a walker for that exact
- * sequence of codecs: one straight-line step per layer, each calling its own codec's functions (passed in as
- * separate closure values, so each call site has one target: a direct call, inlined where V8's budget allows).
+ * of them. So, with `new Function`, each codec of a plan gets a *step function*: the generic loop's body for
+ * that one codec, its functions passed in as separate closure values (each call site has one target: a
+ * direct call, inlined where V8's budget allows). Most captures repeat a handful of paths
+ * (`ethernet/ipv4/udp/vxlan/ethernet/ipv4/udp`), so once a plan has seen the same path a few times in a row it
+ * generates a *walker* for that sequence: a call to each layer's step function in turn, and after each a check
+ * that the dispatch led to the codec the path expects.
  *
- * A walker does exactly what the generic loop does for each step (issues with the same text and order, spans,
- * datagram bounds, limits, `maxDepth`, checksums, quoted bodies), and after each `next` it checks that the
- * dispatch leads to the codec the path expects. When it does not, or when a limit would stop the walk, the
- * walker stores its state in the {@link Walk} and the generic loop carries on from exactly there, so results
- * equal the generic walk's for every input. Where `new Function` is refused (a Content Security Policy
- * without `unsafe-eval`), the generic walk is used for good.
+ * Step functions are shared by every position and every walker of a plan: the two IPv4 layers of a VXLAN
+ * packet run one copy of the IPv4 step. (An earlier design inlined every step of a path into one function: about
+ * 16 KB of machine code for that packet, and with checksums on about 15-20% slower than these shared steps, the
+ * cost being the amount of hot code rather than any one part of it; see benchmarks/analysis.md.) The walk's
+ * state lives in the {@link Walk} between steps.
+ *
+ * A step does exactly what the generic loop does for its layer (issues with the same text and order, spans,
+ * datagram bounds, limits, `maxDepth`, checksums, quoted bodies). When the dispatch leaves the learned path, or
+ * a limit would stop the walk, the walker returns with the state in the {@link Walk} and the generic loop
+ * carries on from exactly there, so results equal the generic walk's for every input. Where `new Function` is
+ * refused (a Content Security Policy without `unsafe-eval`), the generic walk is used for good.
  */
 import { DecodeError, type IssueCode, type LayerObject, type NetworkRef, type VerifyContext } from '@wirestack/core';
 import type { DecodeLimits } from './decode.js';
@@ -57,49 +64,77 @@ export class WalkScratch {
   readonly path: CodecInfo[] = [];
 }
 
-const NO_SPANS: number[] = [];
-
 /**
  * The state of one `decodeStack` walk. Its fields are the generic loop's variables: a walker reads them on
  * entry and writes them back when it stops, so the loop can resume where it stopped. It is made per packet
- * (a young object: storing the packet's young objects in it needs no write barrier, unlike a reused one).
+ * (a young object: storing the packet's young objects in it needs no write barrier, unlike a reused one), by
+ * {@link newWalk}: one object literal, so every walk has one shape and costs an inline allocation (a class
+ * instance went through V8's generic construct stub wherever the constructor was not inlined).
  */
-export class Walk {
+export interface Walk {
+  readonly bytes: Uint8Array;
+  readonly ctx: WalkContext;
+  readonly verifyChecksums: boolean;
+  readonly maxDepth: number;
+  readonly limits: Readonly<DecodeLimits>;
   /**
    * Per layer: offset, header length. A new array per packet, handed to the packet as is: a walker makes it
    * with the size its path's packets need (an array literal, cheaper than growing one or copying it out).
    */
-  spans: number[] = NO_SPANS;
-  offset = 0;
+  spans: number[];
+  offset: number;
   limit: number;
-  quoted = false;
-  network: NetworkRef | undefined = undefined;
-  nSpans = 0;
-  nBounds = 0;
-  nExt = 0;
-  nMpls = 0;
-  nGre = 0;
+  quoted: boolean;
+  network: NetworkRef | undefined;
+  nSpans: number;
+  nBounds: number;
+  nExt: number;
+  nMpls: number;
+  nGre: number;
   /** Entries of `path` filled; a walker that hands over sets it to the step it stopped at. */
-  pathLen = 0;
+  pathLen: number;
+  /** Set by a step function that stopped before its layer (a limit): the generic loop carries on from there. */
+  stop: boolean;
   readonly vctx: Verify;
   readonly net: NetRef;
   readonly bounds: number[];
   readonly path: CodecInfo[];
+}
 
-  constructor(
-    readonly bytes: Uint8Array,
-    readonly ctx: WalkContext,
-    readonly verifyChecksums: boolean,
-    readonly maxDepth: number,
-    readonly limits: Readonly<DecodeLimits>,
-    scratch: WalkScratch,
-  ) {
-    this.limit = bytes.length;
-    this.vctx = scratch.vctx;
-    this.net = scratch.net;
-    this.bounds = scratch.bounds;
-    this.path = scratch.path;
-  }
+const NO_SPANS: number[] = [];
+
+/** A walk at the start of `bytes`. */
+export function newWalk(
+  bytes: Uint8Array,
+  ctx: WalkContext,
+  verifyChecksums: boolean,
+  maxDepth: number,
+  limits: Readonly<DecodeLimits>,
+  scratch: WalkScratch,
+): Walk {
+  return {
+    bytes,
+    ctx,
+    verifyChecksums,
+    maxDepth,
+    limits,
+    spans: NO_SPANS,
+    offset: 0,
+    limit: bytes.length,
+    quoted: false,
+    network: undefined,
+    nSpans: 0,
+    nBounds: 0,
+    nExt: 0,
+    nMpls: 0,
+    nGre: 0,
+    pathLen: 0,
+    stop: false,
+    vctx: scratch.vctx,
+    net: scratch.net,
+    bounds: scratch.bounds,
+    path: scratch.path,
+  };
 }
 
 /**
@@ -179,40 +214,45 @@ export function slotOf(plan: Plan, first: CodecInfo): PathSlot {
   return s;
 }
 
+/** A generated step: the generic loop's body for one codec (see the module comment). */
+type Step = (w: Walk) => CodecInfo | undefined;
+
 /**
  * Generates the walker for `path`, or returns `undefined` (and turns code generation off for good) when the
  * environment refuses `new Function`.
  */
 function compileWalker(plan: Plan, path: readonly CodecInfo[], spanCount: number): Walker | undefined {
-  const names: string[] = ['DecodeError', 'plan', 'ET', 'IP', 'UP', 'infos'];
-  const values: unknown[] = [DecodeError, plan, plan.ethertype, plan.ipProto, plan.udpPort, plan.infos];
-  const steps: string[] = [];
-  path.forEach((info, i) => {
-    // Each step's functions and values are parameters of their own, so each call site sees one target.
-    names.push(`C${i}`, `D${i}`, `H${i}`, `N${i}`, `L${i}`, `V${i}`, `ID${i}`, `I${i}`);
-    values.push(info.codec, info.decode, info.headerLength, info.next, info.datagramLength, info.verify, info.id, info);
-    steps.push(stepSource(info, i, i + 1 < path.length ? `I${i + 1}` : 'undefined'));
-  });
+  const names: string[] = [];
+  const values: unknown[] = [];
+  const calls: string[] = [];
+  for (let i = 0; i < path.length; i++) {
+    const step = stepOf(plan, path[i]!);
+    if (step === undefined) return undefined;
+    names.push(`S${i}`, `I${i}`);
+    values.push(step, path[i]);
+    // A step that stopped before its layer (a limit) leaves the walk as it was: the generic loop takes that
+    // layer. After a step, any codec but the path's next one (or the end, after the last) is the loop's too.
+    calls.push(
+      `  next = S${i}(w);`,
+      `  if (w.stop) { w.stop = false; w.pathLen = ${i}; return I${i}; }`,
+      `  if (next !== ${i + 1 < path.length ? `I${i + 1}` : 'undefined'}) { w.pathLen = ${i + 1}; return next; }`,
+    );
+  }
   const source = `'use strict';
 return function walk(w, first) {
-  const bytes = w.bytes, ctx = w.ctx, layers = ctx.layers, bounds = w.bounds, vctx = w.vctx, net = w.net;
-  const spans = [${new Array(Math.min(Math.max(spanCount, 0), 256)).fill(0).join(', ')}];
-  w.spans = spans;
-  const verify = w.verifyChecksums, maxDepth = w.maxDepth, limits = w.limits;
-  let offset = w.offset, limit = w.limit, quoted = w.quoted, network = w.network;
-  let nSpans = w.nSpans, nBounds = w.nBounds, nExt = w.nExt, nMpls = w.nMpls, nGre = w.nGre;
-  let step = 0, next = first, h, hl, ref, declared, end, cut, broken;
-  out: {
-${steps.join('\n')}
-  }
-  w.offset = offset; w.limit = limit; w.quoted = quoted; w.network = network;
-  w.nSpans = nSpans; w.nBounds = nBounds; w.nExt = nExt; w.nMpls = nMpls; w.nGre = nGre;
-  w.pathLen = step;
+  w.spans = [${new Array(Math.min(Math.max(spanCount, 0), 256)).fill(0).join(', ')}];
+  let next;
+${calls.join('\n')}
+  w.pathLen = ${path.length};
   return next;
 };`;
+  return generate<Walker>(names, values, source);
+}
+
+/** `new Function(...names, source)(...values)`, or `undefined` (code generation off for good) where it is refused. */
+function generate<T>(names: string[], values: unknown[], source: string): T | undefined {
   try {
-    const factory = new Function(...names, source) as (...args: unknown[]) => Walker;
-    return factory(...values);
+    return new Function(...names, source)(...values) as T;
   } catch {
     codegen.unavailable = true;
     return undefined;
@@ -221,38 +261,56 @@ ${steps.join('\n')}
 
 const COUNTER: Record<string, string> = { ipv6ExtensionHeaders: 'nExt', mplsLabels: 'nMpls', greHeaders: 'nGre' };
 
+/** The step function of `info` in `plan`, generated on first use and shared by all of the plan's walkers. */
+function stepOf(plan: Plan, info: CodecInfo): Step | undefined {
+  const have = plan.steps[info.index] as Step | undefined;
+  if (have !== undefined) return have;
+  const names = ['DecodeError', 'plan', 'ET', 'IP', 'UP', 'infos', 'C', 'D', 'H', 'N', 'L', 'V', 'ID'];
+  const values: unknown[] = [DecodeError, plan, plan.ethertype, plan.ipProto, plan.udpPort, plan.infos];
+  values.push(info.codec, info.decode, info.headerLength, info.next, info.datagramLength, info.verify, info.id);
+  const step = generate<Step>(names, values, stepSource(info));
+  if (step !== undefined) plan.steps[info.index] = step;
+  return step;
+}
+
+/** A function name for the step of codec `id` (it shows in profiles): `step_` and the id's letters and digits. */
+function stepName(id: string): string {
+  return `step_${id.replace(/[^A-Za-z0-9_]/g, '_')}`;
+}
+
+// biome-ignore-start lint/suspicious/noTemplateCurlyInString: the template literals of the generated code
 /**
- * One step of a walker: the generic loop's body for codec `info` at depth `i`, with what the codec has
- * (datagram bounds, a checksum, a network header, a limit) decided here. `expected` names the codec the next
- * step handles (`undefined` after the last step). Line by line this is `decodeStack`'s loop; keep them in step.
+ * The step function of codec `info`: the generic loop's body, with what the codec has (datagram bounds, a
+ * checksum, a network header, a limit) decided here. It loads the walk's state, runs one layer and stores the
+ * state back; it returns the next codec (`undefined`: the walk is over), or sets `w.stop` when a limit stops
+ * the walk before this layer. Line by line this is `decodeStack`'s loop; keep them in step.
  */
-function stepSource(info: CodecInfo, i: number, expected: string): string {
-  const lines: string[] = [`    // step ${i}`, `    step = ${i};`, '    if (layers.length >= maxDepth) break out;'];
-  if (info.limitName !== undefined) {
+function stepSource(info: CodecInfo): string {
+  const n = info.limitName !== undefined ? COUNTER[info.limitName]! : undefined;
+  const lines: string[] = ['    if (layers.length >= w.maxDepth) { w.stop = true; return undefined; }'];
+  if (n !== undefined)
     // The generic loop counts the layer and then stops; stopping before the count hands it that same state.
-    const n = COUNTER[info.limitName]!;
-    lines.push(`    if (${n} + 1 > limits.${info.limitName}) break out;`, `    ${n}++;`);
-  }
+    lines.push(`    if (${n} + 1 > w.limits.${info.limitName}) { w.stop = true; return undefined; }`, `    ${n}++;`);
   lines.push(
     '    ctx.current = layers.length;',
-    `    try { h = D${i}.call(C${i}, bytes, offset, limit, ctx); hl = H${i}.call(C${i}, h); }`,
+    '    try { h = D.call(C, bytes, offset, limit, ctx); hl = H.call(C, h); }',
     '    catch (e) {',
     '      if (!(e instanceof DecodeError)) throw e;',
-    `      ctx.issues.push({ layerIndex: layers.length, offset: e.offset, code: e.code, message: \`\${ID${i}}: \${e.message}\` });`,
-    '      next = undefined; break out;',
+    '      ctx.issues.push({ layerIndex: layers.length, offset: e.offset, code: e.code, message: `${ID}: ${e.message}` });',
+    '      break out;',
     '    }',
     '    layers.push(h); spans[nSpans++] = offset; spans[nSpans++] = hl;',
   );
   if (info.bounds) {
     lines.push(
-      `    cut = false; broken = false; declared = L${i}.call(C${i}, h); end = limit;`,
+      '    declared = L.call(C, h); end = limit;',
       '    if (declared !== undefined) {',
       '      if (declared < hl) {',
       '        broken = true;',
-      `        ctx.issue('bad-length', \`\${ID${i}} declares \${declared} bytes, less than its \${hl}-byte header\`, offset);`,
+      "        ctx.issue('bad-length', `${ID} declares ${declared} bytes, less than its ${hl}-byte header`, offset);",
       '      } else if (offset + declared > limit) {',
       '        cut = true;',
-      `        if (!quoted) ctx.issue('truncated', \`\${ID${i}} datagram cut short: \${limit - offset} of \${declared} bytes present\`, offset);`,
+      "        if (!quoted) ctx.issue('truncated', `${ID} datagram cut short: ${limit - offset} of ${declared} bytes present`, offset);",
       '      } else end = offset + declared;',
       '    }',
       '    bounds[nBounds++] = end; bounds[nBounds++] = limit; limit = end;',
@@ -260,24 +318,26 @@ function stepSource(info: CodecInfo, i: number, expected: string): string {
   }
   if (info.verifies) {
     lines.push(
-      `    if (verify${info.bounds ? ' && !cut' : ''}) {`,
+      `    if (w.verifyChecksums${info.bounds ? ' && !cut' : ''}) {`,
+      '      const vctx = w.vctx;',
       '      vctx.headerLength = hl; vctx.end = limit; vctx.network = network;',
-      `      if (!V${i}.call(C${i}, h, bytes, offset, vctx)) ctx.issue('bad-checksum', \`\${ID${i}} checksum does not match\`, offset);`,
+      "      if (!V.call(C, h, bytes, offset, vctx)) ctx.issue('bad-checksum', `${ID} checksum does not match`, offset);",
       '    }',
     );
   }
-  if (info.network) lines.push(`    net.layer = ID${i}; net.offset = offset; network = net;`);
+  if (info.network) lines.push('    const net = w.net; net.layer = ID; net.offset = offset; network = net;');
   lines.push('    offset += hl; ctx.payloadOffset = offset; ctx.end = limit;');
-  if (info.bounds) lines.push('    if (broken) { next = undefined; break out; }');
+  if (info.bounds) lines.push('    if (broken) break out;');
   lines.push(
-    `    ref = N${i}.call(C${i}, h, ctx);`,
-    '    if (!ref) { next = undefined; break out; }',
+    '    ref = N.call(C, h, ctx);',
+    '    if (!ref) break out;',
     '    if (ref.quoted === true) quoted = true;',
-    // Plan.resolve, inlined so that each step's loads see the one shape of NextRef its codec returns.
+    // Plan.resolve, inlined so that the loads see the one shape of NextRef this codec returns.
     '    {',
     '      const lay = ref.layer;',
-    // A layer named directly: the expected codec when the id is its id (the plan's records are the registry's).
-    `      if (typeof lay === "string") next = ${expected === 'undefined' ? '' : `lay === ${expected}.id ? ${expected} : `}plan.get(lay);`,
+    // A layer named by id (VXLAN's `{ layer: 'ethernet' }`): the last id asked for is remembered (a plan's
+    // records do not change).
+    '      if (typeof lay === "string") next = lay === lastLay ? lastInfo : ((lastLay = lay), (lastInfo = plan.get(lay)));',
     '      else {',
     '        const table = ref.table;',
     '        let k = -1;',
@@ -293,12 +353,22 @@ function stepSource(info: CodecInfo, i: number, expected: string): string {
     '    if (next !== undefined && offset >= limit) {',
     '      if (next.minLength > 0) {',
     '        ctx.current = layers.length;',
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a template literal of the generated code
     "        ctx.issue('truncated', `${next.id} announced but no bytes remain`, offset);",
     '      }',
-    '      next = undefined; break out;',
+    '      next = undefined;',
     '    }',
-    `    if (next !== ${expected}) { step = ${i + 1}; break out; }`,
   );
-  return lines.join('\n');
+  return `'use strict';
+let lastLay, lastInfo;
+return function ${stepName(info.id)}(w) {
+  const bytes = w.bytes, ctx = w.ctx, layers = ctx.layers, spans = w.spans${info.bounds ? ', bounds = w.bounds' : ''};
+  let offset = w.offset, limit = w.limit, quoted = w.quoted, network = w.network, nSpans = w.nSpans${info.bounds ? ', nBounds = w.nBounds' : ''}${n ? `, ${n} = w.${n}` : ''};
+  let next, h, hl, ref${info.bounds ? ', declared, end, cut = false, broken = false' : ''};
+  out: {
+${lines.join('\n')}
+  }
+  w.offset = offset; w.limit = limit; w.quoted = quoted; w.network = network; w.nSpans = nSpans;${info.bounds ? ' w.nBounds = nBounds;' : ''}${n ? ` w.${n} = ${n};` : ''}
+  return next;
+};`;
 }
+// biome-ignore-end lint/suspicious/noTemplateCurlyInString: end of the generated code

@@ -12,7 +12,7 @@
 import { DecodeError, type DecodeContext, type IssueCode, type LayerObject, type Registry, toHex } from '@wirestack/core';
 import { fallbackRegistry } from './fallback.js';
 import { DecodedPacket, type Issue } from './packet.js';
-import { codegen, learn, type PathSlot, slotOf, Walk, WalkScratch } from './compiled.js';
+import { codegen, learn, newWalk, type PathSlot, slotOf, type Walk, WalkScratch } from './compiled.js';
 import { type CodecInfo, type Plan, planOf } from './plan.js';
 
 /** Options of {@link decodeStack}. */
@@ -81,7 +81,7 @@ export function decodeStack(bytes: Uint8Array, options: DecodeStackOptions = {})
   const scratch = freeScratch ?? new WalkScratch();
   freeScratch = undefined;
   const ctx = new Ctx(registry, bytes);
-  const w = new Walk(
+  const w = newWalk(
     bytes,
     ctx,
     options.verifyChecksums ?? true,

@@ -91,6 +91,8 @@ export class Plan {
   readonly udpPort = new Uint16Array(65536);
   /** `decodeStack`'s learned paths and walkers, by the index of the first codec (see `compiled.ts`). */
   readonly slots: Array<PathSlot | undefined> = [];
+  /** Per codec index: its generated step function (see `compiled.ts`), shared by every walker of this plan. */
+  readonly steps: Array<unknown> = [];
   /** Walkers generated for this plan so far. */
   compiles = 0;
 
