@@ -167,7 +167,10 @@ export const codegen = {
   threshold: 8,
   /** Net hand-overs after which the walker of a first codec is rebuilt for the path now seen most. */
   relearn: 32,
-  /** Walkers built per plan at most (a bound on compile work for captures whose paths keep changing). */
+  /**
+   * Walkers built per plan at most (a bound on compile work for captures whose paths keep changing). Step
+   * functions are not counted: a plan has at most one per codec.
+   */
   maxCompiles: 16,
   /** Set when `new Function` threw once: never tried again. */
   unavailable: false,
