@@ -85,22 +85,6 @@ export interface Ipv4Header {
   readonly reservedFlag?: true;
 }
 
-// Ipv4Field offsets and Ipv4Flag bits as module constants, for decodeIpv4 (see there).
-const O_VER_IHL = Ipv4Field.VER_IHL;
-const O_DSCP_ECN = Ipv4Field.DSCP_ECN;
-const O_TOTAL_LENGTH = Ipv4Field.TOTAL_LENGTH;
-const O_IDENTIFICATION = Ipv4Field.IDENTIFICATION;
-const O_FLAGS_FRAG = Ipv4Field.FLAGS_FRAG;
-const O_TTL = Ipv4Field.TTL;
-const O_PROTOCOL = Ipv4Field.PROTOCOL;
-const O_CHECKSUM = Ipv4Field.CHECKSUM;
-const O_SRC = Ipv4Field.SRC;
-const O_DST = Ipv4Field.DST;
-const F_RESERVED = Ipv4Flag.RESERVED;
-const F_DF = Ipv4Flag.DONT_FRAGMENT;
-const F_MF = Ipv4Flag.MORE_FRAGMENTS;
-const F_OFFSET = Ipv4Flag.FRAGMENT_OFFSET_MASK;
-
 /**
  * Decodes the IPv4 header at `offset`, reading nothing at or past `end` (RFC 791 §3.1).
  * Throws `DecodeError`: `truncated` (fewer than 20 bytes, or fewer than `ihl` × 4), `bad-version`
@@ -108,60 +92,48 @@ const F_OFFSET = Ipv4Flag.FRAGMENT_OFFSET_MASK;
  */
 export function decodeIpv4(buf: Uint8Array, offset = 0, end = buf.length): Ipv4Header {
   checkLength('ipv4', offset, end, IPV4_HEADER_LEN);
-  const vi = buf[offset + O_VER_IHL]!;
-  const ihl = vi & 0x0f;
-  // The rare paths (a bad first byte, the reserved flag) are calls, and the offsets module constants (a property
-  // load each is more bytecode): this function stays under V8's inlining limit (460 bytes of bytecode), so its
-  // callers (decodeStack's IPv4 step) can inline it, which they could not at 611 bytes.
-  if (vi >>> 4 !== 4 || ihl < 5) throw badFirstByte(vi, offset);
-  const hl = ihl * 4;
-  checkLength('ipv4', offset, end, hl);
-  const tos = buf[offset + O_DSCP_ECN]!;
-  const ff = readU16BE(buf, offset + O_FLAGS_FRAG);
-  const h = {
-    layer: 'ipv4' as const,
-    version: 4,
-    ihl,
-    dscp: tos >>> 2,
-    ecn: tos & 3,
-    totalLength: readU16BE(buf, offset + O_TOTAL_LENGTH),
-    identification: readU16BE(buf, offset + O_IDENTIFICATION),
-    dontFragment: (ff & F_DF) !== 0,
-    moreFragments: (ff & F_MF) !== 0,
-    fragmentOffset: ff & F_OFFSET,
-    ttl: buf[offset + O_TTL]!,
-    protocol: buf[offset + O_PROTOCOL]!,
-    checksum: readU16BE(buf, offset + O_CHECKSUM),
-    src: formatIpv4(buf, offset + O_SRC),
-    dst: formatIpv4(buf, offset + O_DST),
-    options: hl === IPV4_HEADER_LEN ? '' : toHex(buf, offset + IPV4_HEADER_LEN, offset + hl),
-  };
-  return (ff & F_RESERVED) !== 0 ? withReservedFlag(h) : h;
-}
-
-/** The error for a first byte whose version is not 4 (checked first) or whose IHL is below 5. */
-function badFirstByte(vi: number, offset: number): DecodeError {
+  const vi = buf[offset + Ipv4Field.VER_IHL]!;
   const version = vi >>> 4;
   if (version !== 4)
-    return new DecodeError({
+    throw new DecodeError({
       code: 'bad-version',
       layer: 'ipv4',
       field: 'version',
       offset,
       message: `ipv4 at offset ${offset}: version ${version}, expected 4`,
     });
-  return new DecodeError({
-    code: 'bad-length',
-    layer: 'ipv4',
-    field: 'ihl',
-    offset,
-    message: `ipv4 at offset ${offset}: ihl ${vi & 0x0f} is below 5`,
-  });
-}
-
-/** `h` with the reserved flag bit recorded (an extra field, present only when the bit is set). */
-function withReservedFlag(h: Ipv4Header): Ipv4Header {
-  return { ...h, reservedFlag: true };
+  const ihl = vi & 0x0f;
+  if (ihl < 5)
+    throw new DecodeError({
+      code: 'bad-length',
+      layer: 'ipv4',
+      field: 'ihl',
+      offset,
+      message: `ipv4 at offset ${offset}: ihl ${ihl} is below 5`,
+    });
+  const hl = ihl * 4;
+  checkLength('ipv4', offset, end, hl);
+  const tos = buf[offset + Ipv4Field.DSCP_ECN]!;
+  const ff = readU16BE(buf, offset + Ipv4Field.FLAGS_FRAG);
+  const h = {
+    layer: 'ipv4' as const,
+    version,
+    ihl,
+    dscp: tos >>> 2,
+    ecn: tos & 3,
+    totalLength: readU16BE(buf, offset + Ipv4Field.TOTAL_LENGTH),
+    identification: readU16BE(buf, offset + Ipv4Field.IDENTIFICATION),
+    dontFragment: (ff & Ipv4Flag.DONT_FRAGMENT) !== 0,
+    moreFragments: (ff & Ipv4Flag.MORE_FRAGMENTS) !== 0,
+    fragmentOffset: ff & Ipv4Flag.FRAGMENT_OFFSET_MASK,
+    ttl: buf[offset + Ipv4Field.TTL]!,
+    protocol: buf[offset + Ipv4Field.PROTOCOL]!,
+    checksum: readU16BE(buf, offset + Ipv4Field.CHECKSUM),
+    src: formatIpv4(buf, offset + Ipv4Field.SRC),
+    dst: formatIpv4(buf, offset + Ipv4Field.DST),
+    options: hl === IPV4_HEADER_LEN ? '' : toHex(buf, offset + IPV4_HEADER_LEN, offset + hl),
+  };
+  return (ff & Ipv4Flag.RESERVED) !== 0 ? { ...h, reservedFlag: true } : h;
 }
 
 /** Bytes of options `encodeIpv4` writes: the given hex zero-padded to a multiple of 4 (RFC 791 §3.1 "padding"). */
