@@ -118,13 +118,7 @@ export function decodeStack(bytes: Uint8Array, options: DecodeStackOptions = {})
     w.spans = [];
     walkOn(w, ctx, plan, info);
   }
-  const pkt = finish(w, ctx, options.opaqueHex !== false);
-  if (learning !== undefined) learn(plan, learning, w, at, w.spans.length);
-  scratch.vctx.network = undefined;
-  freeScratch = scratch;
-  kept.walk = w;
-  kept.packet = pkt;
-  return pkt;
+  return finish(w, ctx, options.opaqueHex !== false, plan, learning, at, scratch);
 }
 
 /**
@@ -244,8 +238,21 @@ function walkOn(w: Walk, ctx: Ctx, plan: Plan, first: CodecInfo): void {
   w.pathLen = pathLen;
 }
 
-/** The bytes after the last layer (`raw`), the padding of inner datagrams, the trailer, and the packet. */
-function finish(w: Walk, ctx: Ctx, hex: boolean): DecodedPacket {
+/**
+ * The end of a walk: the bytes after the last layer (`raw`), the padding of inner datagrams, the trailer and the
+ * packet; then learning from the path, and the scratch handed back. One function over V8's inlining limit (460
+ * bytes of bytecode) on purpose: inlining traces of a dozen processes showed `decodeStack` slower in those where
+ * V8 inlined the packet's construction, spending its budget there instead of on the walk (benchmarks/analysis.md).
+ */
+function finish(
+  w: Walk,
+  ctx: Ctx,
+  hex: boolean,
+  plan: Plan,
+  learning: PathSlot | undefined,
+  at: number,
+  scratch: WalkScratch,
+): DecodedPacket {
   const bytes = w.bytes;
   const layers = ctx.layers;
   const spans = w.spans;
@@ -274,5 +281,11 @@ function finish(w: Walk, ctx: Ctx, hex: boolean): DecodedPacket {
   const trailer = outerEnd < bytes.length ? (hex ? toHex(bytes, outerEnd, bytes.length) : '') : undefined;
   // A walker's array has the size of the packets it learned from; this one may have stopped earlier.
   if (spans.length !== nSpans) spans.length = nSpans;
-  return new DecodedPacket(layers, spans, ctx.issues, trailer, bytes, bytes.length - outerEnd);
+  const pkt = new DecodedPacket(layers, spans, ctx.issues, trailer, bytes, bytes.length - outerEnd);
+  if (learning !== undefined) learn(plan, learning, w, at, nSpans);
+  scratch.vctx.network = undefined;
+  freeScratch = scratch;
+  kept.walk = w;
+  kept.packet = pkt;
+  return pkt;
 }
