@@ -3,12 +3,13 @@
  * for exactly one path (Ethernet/IPv4/UDP/VXLAN/Ethernet/IPv4/UDP/raw) with no registry, no dispatch tables,
  * no generated code and no recovery beyond stopping. It builds the same plain contract objects (same fields,
  * same order, addresses as text, the payload as hex), the same spans and issues, and verifies the same four
- * checksums, through the same leaf helpers wirestack uses (cached address text, `toHex`, `sumWords`,
- * `ipv4ChecksumValid`, `udpChecksum`). What `decodeStack` costs above this is the general walk; what this
+ * checksums, through the same leaf helpers wirestack uses (cached address text, `toHex`, `ipv4ChecksumValid`,
+ * `udpChecksum`). What `decodeStack` costs above this is the general walk; what this
  * costs is what any JS decoder of these objects pays on this machine.
  *
  * It is a benchmark reference, not a decoder: anything off the path (another EtherType, options, a short
- * datagram) returns `undefined`. The test in run.mjs's self-check compares its output with `decodeStack`'s.
+ * datagram) returns `undefined`. run.mjs compares its output with `decodeStack`'s (on the packet and on two
+ * copies with broken checksums) before it measures it, and leaves its rows out when they differ.
  */
 import { macToString, toHex } from '@wirestack/core';
 import { formatIpv4, ipv4ChecksumValid } from '@wirestack/ipv4';

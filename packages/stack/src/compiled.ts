@@ -218,7 +218,7 @@ export function slotOf(plan: Plan, first: CodecInfo): PathSlot {
 }
 
 /** A generated step: the generic loop's body for one codec (see the module comment). */
-type Step = (w: Walk) => CodecInfo | undefined;
+export type Step = (w: Walk) => CodecInfo | undefined;
 
 /**
  * Generates the walker for `path`, or returns `undefined` (and turns code generation off for good) when the
@@ -266,7 +266,7 @@ const COUNTER: Record<string, string> = { ipv6ExtensionHeaders: 'nExt', mplsLabe
 
 /** The step function of `info` in `plan`, generated on first use and shared by all of the plan's walkers. */
 function stepOf(plan: Plan, info: CodecInfo): Step | undefined {
-  const have = plan.steps[info.index] as Step | undefined;
+  const have = plan.steps[info.index];
   if (have !== undefined) return have;
   const names = ['DecodeError', 'plan', 'ET', 'IP', 'UP', 'infos', 'C', 'D', 'H', 'N', 'L', 'V', 'ID'];
   const values: unknown[] = [DecodeError, plan, plan.ethertype, plan.ipProto, plan.udpPort, plan.infos];

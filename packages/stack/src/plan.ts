@@ -7,7 +7,7 @@
  * indexes. A plan belongs to one revision of one registry: any `add`/`replace`/`bind`/`unbind` makes a new one.
  */
 import type { AnyCodec, NextRef, Registry } from '@wirestack/core';
-import type { PathSlot } from './compiled.js';
+import type { PathSlot, Step } from './compiled.js';
 
 /** Which per-packet limit a layer counts against (decodeStack's `limits`). */
 export type LimitName = 'ipv6ExtensionHeaders' | 'mplsLabels' | 'greHeaders';
@@ -92,7 +92,7 @@ export class Plan {
   /** `decodeStack`'s learned paths and walkers, by the index of the first codec (see `compiled.ts`). */
   readonly slots: Array<PathSlot | undefined> = [];
   /** Per codec index: its generated step function (see `compiled.ts`), shared by every walker of this plan. */
-  readonly steps: Array<unknown> = [];
+  readonly steps: Array<Step | undefined> = [];
   /** Walkers generated for this plan so far. */
   compiles = 0;
 
