@@ -6,7 +6,8 @@
  *
  * Every case: ≥ 7 rounds (smoke: 2), each one batch of N operations sized to ~200 ms (smoke: ~3 ms);
  * min/median/max ns per operation. Baselines (binary-parser, node_pcap when installed, a C reference
- * when gcc is present) run in the same process / run, and ratios are computed against them.
+ * when gcc is present) run in the same process / run, and ratios are computed against them. The pairs that ratio
+ * targets compare are measured again in alternating back-to-back rounds (see PAIRS), and judged on those.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +16,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fold, sumBytes32, sumDataView, sumU32 } from './lib/checksum.mjs';
-import { measure, sink } from './lib/harness.mjs';
+import { measure, measurePaired, sink } from './lib/harness.mjs';
 import { buildCapture, vxlanPacket } from './lib/inputs.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -238,9 +239,13 @@ if (ethernet && ipv4 && udp) {
       'baseline/node_pcap/EthernetPacket.decode',
       'baseline/node_pcap/decode.packet',
     ],
+    // Judged on the paired ratio when it was measured (see PAIRS), else on the two medians.
     target: (r, all) => {
       const np = all.get('baseline/node_pcap/EthernetPacket.decode');
-      return np ? { goal: '≤ 0.3× node_pcap', met: r.median <= 0.3 * np.median } : { goal: '≤ 0.3× node_pcap', met: undefined };
+      if (!np) return { goal: '≤ 0.3× node_pcap', met: undefined };
+      const p = paired.get('decode/outer-eth-ipv4-udp | baseline/node_pcap/EthernetPacket.decode');
+      const x = p ? 1 / p.median : r.median / np.median;
+      return { goal: '≤ 0.3× node_pcap', met: x <= 0.3, detail: `${x.toFixed(2)}× node_pcap${p ? ' paired' : ''}` };
     },
   });
 }
@@ -706,6 +711,46 @@ for (const [i, c] of selected.entries()) {
   }
 }
 
+// Paired ratios. The ratio targets compare two cases measured minutes apart, and on this shared machine the load
+// changes in between (one case's median alone moves by up to 2× from run to run). So each pair below is also
+// measured in alternating back-to-back rounds (ab, ba, ...; both already warm, with the n found above): the median
+// of the per-pair ratios is what the ratio targets are judged on, and the separate medians are shown beside it.
+const PAIRS = [
+  ['decode/vxlan-stack', 'baseline/binary-parser/vxlan-stack (text)'],
+  // The same work as binary-parser's: it verifies no checksum (and records no issues).
+  ['decode/vxlan-stack (verifyChecksums: false)', 'baseline/binary-parser/vxlan-stack (text)'],
+  ['fast/vxlan-stack', 'baseline/binary-parser/vxlan-stack (numeric)'],
+  ['view/inner-5tuple', 'baseline/binary-parser/inner-5tuple (numeric)'],
+  ['decode/outer-eth-ipv4-udp', 'baseline/node_pcap/EthernetPacket.decode'],
+  ['decode/vxlan-stack', 'reference/by-hand/vxlan-stack'],
+  ['decode/vxlan-stack (verifyChecksums: false)', 'reference/by-hand/vxlan-stack (verifyChecksums: false)'],
+];
+/** `a + ' | ' + b` → `{ ratios, min, median, max }` of b's ns/op ÷ a's. */
+const paired = new Map();
+{
+  const byName = new Map(selected.map((c) => [c.name, c]));
+  const todo = PAIRS.filter(([a, b]) => results.get(a)?.n && results.get(b)?.n && byName.has(a) && byName.has(b));
+  for (const [i, [a, b]] of todo.entries()) {
+    progress(`[paired ${i + 1}/${todo.length}] ${a} / ${b} ... `);
+    try {
+      const r = await measurePaired(byName.get(a).run, results.get(a).n, byName.get(b).run, results.get(b).n, {
+        rounds: ROUNDS,
+        clock: CLOCK,
+      });
+      paired.set(`${a} | ${b}`, r);
+      progress(`${r.median.toFixed(2)}×\n`);
+    } catch (e) {
+      progress('failed\n');
+      notes.push(`paired ${a} / ${b} failed: ${e?.stack ?? e}`);
+    }
+  }
+}
+/** "b ÷ a = median (min – max), paired" for the reports. */
+const pairedText = (a, b) => {
+  const p = paired.get(`${a} | ${b}`);
+  return p ? `${p.median.toFixed(2)} (${p.min.toFixed(2)} – ${p.max.toFixed(2)})` : undefined;
+};
+
 /** For cases that time themselves (`run()` returns `{ ops, ns }`): `rounds` calls, min/median/max ns per op. */
 function measureRuns(run, rounds) {
   const per = [];
@@ -786,7 +831,7 @@ for (const c of selected) {
   const t = c.target?.(r, results);
   if (t)
     targets.push(
-      `| ${c.name} | ${t.goal} | ${fmt(r.median)} ns${c.unit ? ` (${fmtOps(r.median)} ${c.unit}s/s)` : thr ? ` (${thr})` : ''} | ${t.met === undefined ? 'not measured' : t.met ? 'met' : '**missed**'} |`,
+      `| ${c.name} | ${t.goal} | ${fmt(r.median)} ns${c.unit ? ` (${fmtOps(r.median)} ${c.unit}s/s)` : thr ? ` (${thr})` : ''}${t.detail ? `; ${t.detail}` : ''} | ${t.met === undefined ? 'not measured' : t.met ? 'met' : '**missed**'} |`,
     );
 }
 for (const [k, v] of results) {
@@ -794,23 +839,18 @@ for (const [k, v] of results) {
   const bytes = k.includes('checksum-1500') ? ` | ${(1500 / v.median).toFixed(2)} GB/s` : ' | ';
   rows.push(`| ${k} | ${fmt(v.median)} | ${fmt(v.min)} – ${fmt(v.max)} | ${fmtOps(v.median)}${bytes} | C, gcc -O2 |`);
 }
-// ≥ 5× faster than binary-parser
-{
-  const pairs = [
-    ['decode/vxlan-stack', 'baseline/binary-parser/vxlan-stack (text)'],
-    // The same work as binary-parser's: it verifies no checksum (and records no issues).
-    ['decode/vxlan-stack (verifyChecksums: false)', 'baseline/binary-parser/vxlan-stack (text)'],
-    ['fast/vxlan-stack', 'baseline/binary-parser/vxlan-stack (numeric)'],
-    ['view/inner-5tuple', 'baseline/binary-parser/inner-5tuple (numeric)'],
-  ];
-  for (const [a, b] of pairs) {
-    const ra = results.get(a);
-    const rb = results.get(b);
-    if (ra && rb) {
-      const x = rb.median / ra.median;
-      targets.push(`| ${a} vs ${b.replace(/^baseline\//, '')} | ≥ 5× faster | ${x.toFixed(1)}× | ${x >= 5 ? 'met' : '**missed**'} |`);
-    }
-  }
+// ≥ 5× faster than binary-parser: judged on the paired ratio when it was measured (see PAIRS), else on the medians.
+for (const [a, b] of PAIRS.filter(([, b]) => b.includes('binary-parser'))) {
+  const ra = results.get(a);
+  const rb = results.get(b);
+  if (!ra || !rb) continue;
+  const sep = rb.median / ra.median;
+  const p = paired.get(`${a} | ${b}`);
+  const x = p ? p.median : sep;
+  const shown = p
+    ? `${x.toFixed(1)}× paired (${p.min.toFixed(1)} – ${p.max.toFixed(1)}); ${sep.toFixed(1)}× from the medians`
+    : `${x.toFixed(1)}×`;
+  targets.push(`| ${a} vs ${b.replace(/^baseline\//, '')} | ≥ 5× faster | ${shown} | ${x >= 5 ? 'met' : '**missed**'} |`);
 }
 
 const cpus = os.cpus();
@@ -826,6 +866,15 @@ const header = [
 ];
 const table = ['| case | median ns/op | min – max | ops/s | throughput | vs baselines |', '|---|---:|---:|---:|---:|---|', ...rows];
 const targetTable = ['| case | target | median | status |', '|---|---|---|---|', ...targets];
+const pairedTable = [...paired].length
+  ? [
+      '| case a | case b | b ÷ a, paired: median (min – max) | b ÷ a from the two medians |',
+      '|---|---|---:|---:|',
+      ...PAIRS.filter(([a, b]) => paired.has(`${a} | ${b}`)).map(
+        ([a, b]) => `| ${a} | ${b} | ${pairedText(a, b)} | ${(results.get(b).median / results.get(a).median).toFixed(2)} |`,
+      ),
+    ]
+  : [];
 const analysisPath = join(HERE, 'analysis.md');
 const analysis = existsSync(analysisPath) ? readFileSync(analysisPath, 'utf8').trim() : '';
 const md = [
@@ -838,6 +887,14 @@ const md = [
   '',
   ...targetTable,
   '',
+  ...(pairedTable.length
+    ? [
+        `## Paired ratios (${ROUNDS} alternating back-to-back rounds per pair, after the cases above; ratio targets are judged on these)`,
+        '',
+        ...pairedTable,
+        '',
+      ]
+    : []),
   '## Notes',
   '',
   ...notes.map((n) => `- ${n}`),
@@ -845,7 +902,7 @@ const md = [
   ...(analysis ? [analysis, ''] : []),
 ].join('\n');
 
-console.log(['', ...table, '', ...targetTable, '', ...notes.map((n) => `- ${n}`)].join('\n'));
+console.log(['', ...table, '', ...targetTable, '', ...pairedTable, '', ...notes.map((n) => `- ${n}`)].join('\n'));
 if (!NO_WRITE && !FILTER) {
   writeFileSync(join(HERE, 'RESULTS.md'), md);
   console.log(`\nwrote ${join(HERE, 'RESULTS.md')}`);

@@ -76,3 +76,27 @@ export async function measure(run, opts) {
   const sorted = [...per].sort((a, b) => a - b);
   return { n, rounds: per, min: sorted[0], median: sorted[sorted.length >> 1], max: sorted[sorted.length - 1] };
 }
+
+/**
+ * Paired rounds for a ratio: `rounds` times, a round of `a` (n = `nA`) and a round of `b` (n = `nB`), back to
+ * back and in alternating order (ab, ba, ab, ...), each after a GC. Both cases must be warm (run them through
+ * {@link measure} first, which also gives their n). On a shared machine the load changes from one minute to the
+ * next: rounds minutes apart compare a quiet minute with a busy one, two rounds 0.2 s apart see the same load.
+ * Returns the ratios `b ns/op ÷ a ns/op` per pair, and their min/median/max.
+ */
+export async function measurePaired(a, nA, b, nB, opts) {
+  clock = opts.clock ?? 'cpu';
+  const ratios = [];
+  for (let r = 0; r < opts.rounds; r++) {
+    const order = r % 2 === 0 ? ['a', 'b'] : ['b', 'a'];
+    const per = {};
+    for (const k of order) {
+      if (globalThis.gc) globalThis.gc();
+      const t = await timed(k === 'a' ? a : b, k === 'a' ? nA : nB);
+      per[k] = t.ns / Math.max(1, t.ops);
+    }
+    ratios.push(per.b / per.a);
+  }
+  const sorted = [...ratios].sort((x, y) => x - y);
+  return { ratios, min: sorted[0], median: sorted[sorted.length >> 1], max: sorted[sorted.length - 1] };
+}
