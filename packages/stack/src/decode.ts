@@ -68,11 +68,12 @@ class Ctx implements DecodeContext {
 
 let freeScratch: WalkScratch | undefined = new WalkScratch();
 /**
- * The last walk (with its context) and packet built, kept until the next call. V8 drops the hidden class of
- * class instances at a full GC when no instance is alive, and throws away the optimized code built for it:
- * without these two references, a full GC every 100 000 packets made decodeStack several times slower. (The
- * walk itself is an object literal now, whose shape its allocation site keeps; its context and the packet are
- * class instances.)
+ * The last walk (with its context and layers) and packet built, kept until the next call. V8 drops a hidden
+ * class at a full GC when no object of it is alive, and throws away the optimized code built on it: without
+ * these two references, a full GC every 100 000 packets made decodeStack several times slower. The hidden
+ * classes that matter include those of the layer objects the codecs build (reached through the walk's context),
+ * so long-lived placeholder instances of `Ctx` and `DecodedPacket` are not enough: tried, and `--trace-deopt`
+ * still showed every step function thrown away ("weak objects").
  */
 const kept: { walk: Walk | undefined; packet: DecodedPacket | undefined } = { walk: undefined, packet: undefined };
 
