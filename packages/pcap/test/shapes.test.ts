@@ -7,32 +7,14 @@
  * The checks use V8's test intrinsics (`--allow-natives-syntax`, set at run time for code compiled after);
  * they are skipped, visibly, where the intrinsics are not available.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { concatBytes } from '@wirestack/core';
 import { CaptureReader, CaptureStreamReader, PcapWriter, readCapture, readCaptureStream } from '@wirestack/pcap';
 import { describe, expect, it } from 'vitest';
 import { shapeAnchors } from '../src/reader.js';
 import { chunked } from './helpers.js';
+import { v8Intrinsics } from '@wirestack/testkit';
 
-setFlagsFromString('--expose-gc');
-setFlagsFromString('--allow-natives-syntax');
-const gc = runInNewContext('gc') as () => void;
-
-type Intrinsic = (f: unknown) => number;
-function intrinsic(body: string): Intrinsic | undefined {
-  try {
-    return new Function('f', body) as Intrinsic;
-  } catch {
-    return undefined;
-  }
-}
-const status = intrinsic('return %GetOptimizationStatus(f)');
-const prepare = intrinsic('%PrepareFunctionForOptimization(f)');
-const optimizeNext = intrinsic('%OptimizeFunctionOnNextCall(f)');
-/** V8's OptimizationStatus bit for "has optimised code". */
-const OPTIMIZED = 1 << 4;
-const optimized = (f: unknown): boolean => ((status as Intrinsic)(f) & OPTIMIZED) !== 0;
+const v8 = v8Intrinsics();
 
 function capture(n: number): Uint8Array {
   const w = new PcapWriter();
@@ -83,30 +65,12 @@ describe('shape anchors', () => {
   });
 });
 
-describe.skipIf(status === undefined || prepare === undefined || optimizeNext === undefined)('optimised code and full collections', () => {
-  it('CaptureReader.next stays optimised across a full collection with no reader alive', () => {
-    const next = CaptureReader.prototype.next;
-    for (let i = 0; i < 5; i++) readAll();
-    (prepare as Intrinsic)(next);
-    readAll();
-    (optimizeNext as Intrinsic)(next);
-    readAll();
-    expect(optimized(next)).toBe(true);
-    gc();
-    gc();
-    expect(optimized(next)).toBe(true);
+describe.skipIf(v8 === undefined)('optimised code and full collections', () => {
+  it('CaptureReader.next stays optimised across a full collection with no reader alive', async () => {
+    expect(await v8?.acrossFullGc(CaptureReader.prototype.next, readAll)).toEqual({ before: true, after: true });
   });
 
   it('CaptureStreamReader.tryNext stays optimised across a full collection with no reader alive', async () => {
-    const tryNext = CaptureStreamReader.prototype.tryNext;
-    for (let i = 0; i < 5; i++) await streamAll();
-    (prepare as Intrinsic)(tryNext);
-    await streamAll();
-    (optimizeNext as Intrinsic)(tryNext);
-    await streamAll();
-    expect(optimized(tryNext)).toBe(true);
-    gc();
-    gc();
-    expect(optimized(tryNext)).toBe(true);
+    expect(await v8?.acrossFullGc(CaptureStreamReader.prototype.tryNext, streamAll)).toEqual({ before: true, after: true });
   });
 });

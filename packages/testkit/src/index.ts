@@ -5,3 +5,4 @@
 export * from './laws.js';
 export * from './fixtures.js';
 export * from './tshark.js';
+export * from './v8.js';
