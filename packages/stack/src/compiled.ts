@@ -22,20 +22,18 @@
  * carries on from exactly there, so results equal the generic walk's for every input. Where `new Function` is
  * refused (a Content Security Policy without `unsafe-eval`), the generic walk is used for good.
  */
-import { DecodeError, type IssueCode, type LayerObject, type NetworkRef, type VerifyContext } from '@wirestack/core';
+import {
+  type DecodeContext,
+  DecodeError,
+  type IssueCode,
+  type LayerObject,
+  type NetworkRef,
+  type Registry,
+  type VerifyContext,
+} from '@wirestack/core';
 import type { DecodeLimits } from './decode.js';
 import type { Issue } from './packet.js';
 import type { CodecInfo, Plan } from './plan.js';
-
-/** What walkers need of `decode.ts`'s context object. */
-export interface WalkContext {
-  readonly layers: LayerObject[];
-  readonly issues: Issue[];
-  current: number;
-  payloadOffset: number;
-  end: number;
-  issue(code: IssueCode, message: string, offset?: number): void;
-}
 
 /** The checksum context handed to `verify` (codecs read it during the call and keep nothing). */
 export class Verify implements VerifyContext {
@@ -65,15 +63,23 @@ export class WalkScratch {
 }
 
 /**
- * The state of one `decodeStack` walk. Its fields are the generic loop's variables: a walker reads them on
- * entry and writes them back when it stops, so the loop can resume where it stopped. It is made per packet
- * (a young object: storing the packet's young objects in it needs no write barrier, unlike a reused one), by
- * {@link newWalk}: one object literal, so every walk has one shape and costs an inline allocation (a class
- * instance went through V8's generic construct stub wherever the constructor was not inlined).
+ * The state of one `decodeStack` walk, which is also the {@link DecodeContext} its codecs get. Its fields are
+ * the generic loop's variables: a walker reads them on entry and writes them back when it stops, so the loop
+ * can resume where it stopped. It is made per packet (a young object: storing the packet's young objects in it
+ * needs no write barrier, unlike a reused one), by {@link newWalk}: one object literal, so every walk has one
+ * shape and costs an inline allocation (a class instance went through V8's generic construct stub wherever the
+ * constructor was not inlined). One object rather than a walk and a separate context: one allocation less per
+ * packet, and one load less per step.
  */
-export interface Walk {
-  readonly bytes: Uint8Array;
-  readonly ctx: WalkContext;
+export interface Walk extends DecodeContext {
+  readonly registry: Registry;
+  readonly buf: Uint8Array;
+  readonly layers: LayerObject[];
+  readonly issues: Issue[];
+  /** Index of the layer being decoded (issues are recorded against it). */
+  current: number;
+  payloadOffset: number;
+  end: number;
   readonly verifyChecksums: boolean;
   readonly maxDepth: number;
   readonly limits: Readonly<DecodeLimits>;
@@ -93,8 +99,6 @@ export interface Walk {
   nGre: number;
   /** Entries of `path` filled; a walker that hands over sets it to the step it stopped at. */
   pathLen: number;
-  /** Set by a step function that stopped before its layer (a limit): the generic loop carries on from there. */
-  stop: boolean;
   readonly vctx: Verify;
   readonly net: NetRef;
   readonly bounds: number[];
@@ -103,18 +107,35 @@ export interface Walk {
 
 const NO_SPANS: number[] = [];
 
+/** `DecodeContext.issue` of every walk: an issue on the current layer, at `offset` or the current payload. */
+function walkIssue(this: Walk, code: IssueCode, message: string, offset?: number): void {
+  this.issues.push({ layerIndex: this.current, offset: offset ?? this.payloadOffset, code, message });
+}
+
+/**
+ * What a step function returns when a limit stops the walk before its layer (never a codec of any plan): the
+ * walk is as it was, and the generic loop carries on from that layer.
+ */
+export const STOP: CodecInfo = Object.freeze({ id: '(stop)' }) as unknown as CodecInfo;
+
 /** A walk at the start of `bytes`. */
 export function newWalk(
   bytes: Uint8Array,
-  ctx: WalkContext,
+  registry: Registry,
   verifyChecksums: boolean,
   maxDepth: number,
   limits: Readonly<DecodeLimits>,
   scratch: WalkScratch,
 ): Walk {
   return {
-    bytes,
-    ctx,
+    registry,
+    buf: bytes,
+    layers: [],
+    issues: [],
+    current: 0,
+    payloadOffset: 0,
+    end: 0,
+    issue: walkIssue,
     verifyChecksums,
     maxDepth,
     limits,
@@ -129,7 +150,6 @@ export function newWalk(
     nMpls: 0,
     nGre: 0,
     pathLen: 0,
-    stop: false,
     vctx: scratch.vctx,
     net: scratch.net,
     bounds: scratch.bounds,
@@ -217,7 +237,7 @@ export function slotOf(plan: Plan, first: CodecInfo): PathSlot {
   return s;
 }
 
-/** A generated step: the generic loop's body for one codec (see the module comment). */
+/** A generated step: the generic loop's body for one codec (see the module comment); {@link STOP} when a limit stops it. */
 export type Step = (w: Walk) => CodecInfo | undefined;
 
 /**
@@ -233,12 +253,14 @@ function compileWalker(plan: Plan, path: readonly CodecInfo[], spanCount: number
     if (step === undefined) return undefined;
     names.push(`S${i}`, `I${i}`);
     values.push(step, path[i]);
-    // A step that stopped before its layer (a limit) leaves the walk as it was: the generic loop takes that
-    // layer. After a step, any codec but the path's next one (or the end, after the last) is the loop's too.
+    // After a step, any codec but the path's next one (or the end, after the last) is the generic loop's. A
+    // step that stopped before its layer (a limit, STOP) leaves the walk as it was: the loop takes that layer.
     calls.push(
       `  next = S${i}(w);`,
-      `  if (w.stop) { w.stop = false; w.pathLen = ${i}; return I${i}; }`,
-      `  if (next !== ${i + 1 < path.length ? `I${i + 1}` : 'undefined'}) { w.pathLen = ${i + 1}; return next; }`,
+      `  if (next !== ${i + 1 < path.length ? `I${i + 1}` : 'undefined'}) {`,
+      `    if (next === STOP) { w.pathLen = ${i}; return I${i}; }`,
+      `    w.pathLen = ${i + 1}; return next;`,
+      '  }',
     );
   }
   const source = `'use strict';
@@ -249,6 +271,8 @@ ${calls.join('\n')}
   w.pathLen = ${path.length};
   return next;
 };`;
+  names.push('STOP');
+  values.push(STOP);
   return generate<Walker>(names, values, source);
 }
 
@@ -268,8 +292,8 @@ const COUNTER: Record<string, string> = { ipv6ExtensionHeaders: 'nExt', mplsLabe
 function stepOf(plan: Plan, info: CodecInfo): Step | undefined {
   const have = plan.steps[info.index];
   if (have !== undefined) return have;
-  const names = ['DecodeError', 'plan', 'ET', 'IP', 'UP', 'infos', 'C', 'D', 'H', 'N', 'L', 'V', 'ID'];
-  const values: unknown[] = [DecodeError, plan, plan.ethertype, plan.ipProto, plan.udpPort, plan.infos];
+  const names = ['DecodeError', 'STOP', 'plan', 'ET', 'IP', 'UP', 'infos', 'C', 'D', 'H', 'N', 'L', 'V', 'ID'];
+  const values: unknown[] = [DecodeError, STOP, plan, plan.ethertype, plan.ipProto, plan.udpPort, plan.infos];
   values.push(info.codec, info.decode, info.headerLength, info.next, info.datagramLength, info.verify, info.id);
   const step = generate<Step>(names, values, stepSource(info));
   if (step !== undefined) plan.steps[info.index] = step;
@@ -285,15 +309,15 @@ function stepName(id: string): string {
 /**
  * The step function of codec `info`: the generic loop's body, with what the codec has (datagram bounds, a
  * checksum, a network header, a limit) decided here. It loads the walk's state, runs one layer and stores the
- * state back; it returns the next codec (`undefined`: the walk is over), or sets `w.stop` when a limit stops
+ * state back; it returns the next codec (`undefined`: the walk is over), or {@link STOP} when a limit stops
  * the walk before this layer. Line by line this is `decodeStack`'s loop; keep them in step.
  */
 function stepSource(info: CodecInfo): string {
   const n = info.limitName !== undefined ? COUNTER[info.limitName]! : undefined;
-  const lines: string[] = ['    if (layers.length >= w.maxDepth) { w.stop = true; return undefined; }'];
+  const lines: string[] = ['    if (layers.length >= w.maxDepth) return STOP;'];
   if (n !== undefined)
     // The generic loop counts the layer and then stops; stopping before the count hands it that same state.
-    lines.push(`    if (${n} + 1 > w.limits.${info.limitName}) { w.stop = true; return undefined; }`, `    ${n}++;`);
+    lines.push(`    if (${n} + 1 > w.limits.${info.limitName}) return STOP;`, `    ${n}++;`);
   lines.push(
     '    ctx.current = layers.length;',
     '    try { h = D.call(C, bytes, offset, limit, ctx); hl = H.call(C, h); }',
@@ -364,7 +388,7 @@ function stepSource(info: CodecInfo): string {
   return `'use strict';
 let lastLay, lastInfo;
 return function ${stepName(info.id)}(w) {
-  const bytes = w.bytes, ctx = w.ctx, layers = ctx.layers, spans = w.spans${info.bounds ? ', bounds = w.bounds' : ''};
+  const bytes = w.buf, ctx = w, layers = w.layers, spans = w.spans${info.bounds ? ', bounds = w.bounds' : ''};
   let offset = w.offset, limit = w.limit, quoted = w.quoted, network = w.network, nSpans = w.nSpans${info.bounds ? ', nBounds = w.nBounds' : ''}${n ? `, ${n} = w.${n}` : ''};
   let next, h, hl, ref${info.bounds ? ', declared, end, cut = false, broken = false' : ''};
   out: {

@@ -9,9 +9,9 @@
  * path seen repeatedly is walked by code generated for it (`compiled.ts`), whose call sites each call one
  * codec; the generic loop below takes over wherever a packet leaves that path.
  */
-import { DecodeError, type DecodeContext, type IssueCode, type LayerObject, type Registry, toHex } from '@wirestack/core';
+import { DecodeError, type LayerObject, type Registry, toHex } from '@wirestack/core';
 import { fallbackRegistry } from './fallback.js';
-import { DecodedPacket, type Issue } from './packet.js';
+import { DecodedPacket } from './packet.js';
 import { codegen, learn, newWalk, type PathSlot, slotOf, type Walk, WalkScratch } from './compiled.js';
 import { type CodecInfo, type Plan, planOf } from './plan.js';
 
@@ -51,28 +51,13 @@ export const DEFAULT_LIMITS: Readonly<DecodeLimits> = { ipv6ExtensionHeaders: 8,
 /** Default nesting limit. */
 export const DEFAULT_MAX_DEPTH = 32;
 
-class Ctx implements DecodeContext {
-  layers: LayerObject[] = [];
-  payloadOffset = 0;
-  end = 0;
-  issues: Issue[] = [];
-  current = 0;
-  constructor(
-    readonly registry: Registry,
-    readonly buf: Uint8Array,
-  ) {}
-  issue(code: IssueCode, message: string, offset?: number): void {
-    this.issues.push({ layerIndex: this.current, offset: offset ?? this.payloadOffset, code, message });
-  }
-}
-
 let freeScratch: WalkScratch | undefined = new WalkScratch();
 /**
- * The last walk (with its context and layers) and packet built, kept until the next call. V8 drops a hidden
+ * The last walk (with its layers) and packet built, kept until the next call. V8 drops a hidden
  * class at a full GC when no object of it is alive, and throws away the optimized code built on it: without
  * these two references, a full GC every 100 000 packets made decodeStack several times slower. The hidden
- * classes that matter include those of the layer objects the codecs build (reached through the walk's context),
- * so long-lived placeholder instances of `Ctx` and `DecodedPacket` are not enough: tried, and `--trace-deopt`
+ * classes that matter include those of the layer objects the codecs build (reached through the walk), so
+ * long-lived placeholder instances of the context and packet classes were not enough: tried, and `--trace-deopt`
  * still showed every step function thrown away ("weak objects").
  */
 const kept: { walk: Walk | undefined; packet: DecodedPacket | undefined } = { walk: undefined, packet: undefined };
@@ -83,10 +68,9 @@ export function decodeStack(bytes: Uint8Array, options: DecodeStackOptions = {})
   const plan = planOf(registry);
   const scratch = freeScratch ?? new WalkScratch();
   freeScratch = undefined;
-  const ctx = new Ctx(registry, bytes);
   const w = newWalk(
     bytes,
-    ctx,
+    registry,
     options.verifyChecksums ?? true,
     options.maxDepth ?? DEFAULT_MAX_DEPTH,
     options.limits ? { ...DEFAULT_LIMITS, ...options.limits } : DEFAULT_LIMITS,
@@ -99,8 +83,8 @@ export function decodeStack(bytes: Uint8Array, options: DecodeStackOptions = {})
   let at = -1;
   if (!info) {
     w.spans = [];
-    ctx.current = 0;
-    ctx.issue('unsupported', `no codec for first layer '${firstId}'`, 0);
+    w.current = 0;
+    w.issue('unsupported', `no codec for first layer '${firstId}'`, 0);
   } else if (codegen.enabled) {
     // A walker generated for the path this first codec usually starts, then the generic loop from wherever
     // the walker stopped (see compiled.ts); clean paths the generic loop walked are learned from.
@@ -112,23 +96,24 @@ export function decodeStack(bytes: Uint8Array, options: DecodeStackOptions = {})
       at = w.pathLen;
     } else w.spans = [];
     if (next !== undefined) {
-      walkOn(w, ctx, plan, next);
-      if (ctx.issues.length === 0) learning = slot;
+      walkOn(w, plan, next);
+      if (w.issues.length === 0) learning = slot;
     } else if (slot.misses > 0) slot.misses--;
   } else {
     w.spans = [];
-    walkOn(w, ctx, plan, info);
+    walkOn(w, plan, info);
   }
-  return finish(w, ctx, options.opaqueHex !== false, plan, learning, at, scratch);
+  return finish(w, options.opaqueHex !== false, plan, learning, at, scratch);
 }
 
 /**
  * The generic loop: decodes from `info` at the walk's state until the packet ends or a layer stops it,
  * recording the codecs it enters in `w.path`. Generated walkers (compiled.ts) repeat its body step by step.
  */
-function walkOn(w: Walk, ctx: Ctx, plan: Plan, first: CodecInfo): void {
-  const bytes = w.bytes;
-  const layers = ctx.layers;
+function walkOn(w: Walk, plan: Plan, first: CodecInfo): void {
+  const ctx = w;
+  const bytes = w.buf;
+  const layers = w.layers;
   const spans = w.spans;
   const bounds = w.bounds;
   const vctx = w.vctx;
@@ -245,17 +230,9 @@ function walkOn(w: Walk, ctx: Ctx, plan: Plan, first: CodecInfo): void {
  * bytes of bytecode) on purpose: inlining traces of a dozen processes showed `decodeStack` slower in those where
  * V8 inlined the packet's construction, spending its budget there instead of on the walk (benchmarks/analysis.md).
  */
-function finish(
-  w: Walk,
-  ctx: Ctx,
-  hex: boolean,
-  plan: Plan,
-  learning: PathSlot | undefined,
-  at: number,
-  scratch: WalkScratch,
-): DecodedPacket {
-  const bytes = w.bytes;
-  const layers = ctx.layers;
+function finish(w: Walk, hex: boolean, plan: Plan, learning: PathSlot | undefined, at: number, scratch: WalkScratch): DecodedPacket {
+  const bytes = w.buf;
+  const layers = w.layers;
   const spans = w.spans;
   const bounds = w.bounds;
   const offset = w.offset;
@@ -282,7 +259,7 @@ function finish(
   const trailer = outerEnd < bytes.length ? (hex ? toHex(bytes, outerEnd, bytes.length) : '') : undefined;
   // A walker's array has the size of the packets it learned from; this one may have stopped earlier.
   if (spans.length !== nSpans) spans.length = nSpans;
-  const pkt = new DecodedPacket(layers, spans, ctx.issues, trailer, bytes, bytes.length - outerEnd);
+  const pkt = new DecodedPacket(layers, spans, w.issues, trailer, bytes, bytes.length - outerEnd);
   if (learning !== undefined) learn(plan, learning, w, at, nSpans);
   scratch.vctx.network = undefined;
   freeScratch = scratch;
