@@ -263,9 +263,12 @@ function compileWalker(plan: Plan, path: readonly CodecInfo[], spanCount: number
       '  }',
     );
   }
+  // The spans array is a literal of the walk's offset (0) rather than of constant zeros: V8 makes a literal of
+  // constants from a copy-on-write template, and the first store into it copies the elements again.
   const source = `'use strict';
 return function walk(w, first) {
-  w.spans = [${new Array(Math.min(Math.max(spanCount, 0), 256)).fill(0).join(', ')}];
+  const z = w.offset;
+  w.spans = [${new Array(Math.min(Math.max(spanCount, 0), 256)).fill('z').join(', ')}];
   let next;
 ${calls.join('\n')}
   w.pathLen = ${path.length};
