@@ -59,6 +59,18 @@ describe('toHex', () => {
   });
 });
 
+describe('foldChecksum', () => {
+  /** The end-around-carry fold by arithmetic alone: 0 stays 0, any other sum lands in 1..0xffff, congruent mod 0xffff. */
+  const byModulo = (s: number): number => (s === 0 ? 0 : ((s - 1) % 0xffff) + 1);
+  it('folds the edges of 16, 32 and 53 bits', () => {
+    for (const s of [0, 1, 0xfffe, 0xffff, 0x10000, 0x1fffe, 0xffffffff, 2 ** 32, 2 ** 32 + 1, 2 ** 48 - 1, Number.MAX_SAFE_INTEGER])
+      expect(foldChecksum(s), `0x${s.toString(16)}`).toBe(byModulo(s));
+  });
+  test.prop([fc.oneof(fc.nat(), fc.integer({ min: 0, max: 0xffffffff }), fc.maxSafeNat())])('equals the fold by modulo', (s) => {
+    expect(foldChecksum(s)).toBe(byModulo(s));
+  });
+});
+
 describe('sumWords', () => {
   it('equals the naive sum for every length 0..300 at every alignment (short and long paths)', () => {
     const b = bytes(310, 11);
