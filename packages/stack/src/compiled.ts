@@ -311,8 +311,8 @@ function stepName(id: string): string {
 // biome-ignore-start lint/suspicious/noTemplateCurlyInString: the template literals of the generated code
 /**
  * The step function of codec `info`: the generic loop's body, with what the codec has (datagram bounds, a
- * checksum, a network header, a limit) decided here. It loads the walk's state, runs one layer and stores the
- * state back; it returns the next codec (`undefined`: the walk is over), or {@link STOP} when a limit stops
+ * checksum, a network header, a limit) decided here. It loads the walk's state, runs one layer and stores back what
+ * it changed; it returns the next codec (`undefined`: the walk is over), or {@link STOP} when a limit stops
  * the walk before this layer. Line by line this is `decodeStack`'s loop; keep them in step.
  */
 function stepSource(info: CodecInfo): string {
@@ -340,7 +340,7 @@ function stepSource(info: CodecInfo): string {
       "        ctx.issue('bad-length', `${ID} declares ${declared} bytes, less than its ${hl}-byte header`, offset);",
       '      } else if (offset + declared > limit) {',
       '        cut = true;',
-      "        if (!quoted) ctx.issue('truncated', `${ID} datagram cut short: ${limit - offset} of ${declared} bytes present`, offset);",
+      "        if (!w.quoted) ctx.issue('truncated', `${ID} datagram cut short: ${limit - offset} of ${declared} bytes present`, offset);",
       '      } else end = offset + declared;',
       '    }',
       '    bounds[nBounds++] = end; bounds[nBounds++] = limit; limit = end;',
@@ -350,18 +350,18 @@ function stepSource(info: CodecInfo): string {
     lines.push(
       `    if (w.verifyChecksums${info.bounds ? ' && !cut' : ''}) {`,
       '      const vctx = w.vctx;',
-      '      vctx.headerLength = hl; vctx.end = limit; vctx.network = network;',
+      '      vctx.headerLength = hl; vctx.end = limit; vctx.network = w.network;',
       "      if (!V.call(C, h, bytes, offset, vctx)) ctx.issue('bad-checksum', `${ID} checksum does not match`, offset);",
       '    }',
     );
   }
-  if (info.network) lines.push('    const net = w.net; net.layer = ID; net.offset = offset; network = net;');
+  if (info.network) lines.push('    const net = w.net; net.layer = ID; net.offset = offset; w.network = net;');
   lines.push('    offset += hl; ctx.payloadOffset = offset; ctx.end = limit;');
   if (info.bounds) lines.push('    if (broken) break out;');
   lines.push(
     '    ref = N.call(C, h, ctx);',
     '    if (!ref) break out;',
-    '    if (ref.quoted === true) quoted = true;',
+    '    if (ref.quoted === true) w.quoted = true;',
     // Plan.resolve, inlined so that the loads see the one shape of NextRef this codec returns.
     '    {',
     '      const lay = ref.layer;',
@@ -392,12 +392,12 @@ function stepSource(info: CodecInfo): string {
 let lastLay, lastInfo;
 return function ${stepName(info.id)}(w) {
   const bytes = w.buf, ctx = w, layers = w.layers, spans = w.spans${info.bounds ? ', bounds = w.bounds' : ''};
-  let offset = w.offset, limit = w.limit, quoted = w.quoted, network = w.network, nSpans = w.nSpans${info.bounds ? ', nBounds = w.nBounds' : ''}${n ? `, ${n} = w.${n}` : ''};
+  let offset = w.offset, limit = w.limit, nSpans = w.nSpans${info.bounds ? ', nBounds = w.nBounds' : ''}${n ? `, ${n} = w.${n}` : ''};
   let next, h, hl, ref${info.bounds ? ', declared, end, cut = false, broken = false' : ''};
   out: {
 ${lines.join('\n')}
   }
-  w.offset = offset; w.limit = limit; w.quoted = quoted; w.network = network; w.nSpans = nSpans;${info.bounds ? ' w.nBounds = nBounds;' : ''}${n ? ` w.${n} = ${n};` : ''}
+  w.offset = offset; w.nSpans = nSpans;${info.bounds ? ' w.limit = limit; w.nBounds = nBounds;' : ''}${n ? ` w.${n} = ${n};` : ''}
   return next;
 };`;
 }
