@@ -866,7 +866,7 @@ const header = [
 ];
 const table = ['| case | median ns/op | min – max | ops/s | throughput | vs baselines |', '|---|---:|---:|---:|---:|---|', ...rows];
 const targetTable = ['| case | target | median | status |', '|---|---|---|---|', ...targets];
-const pairedTable = [...paired].length
+const pairedTable = paired.size
   ? [
       '| case a | case b | b ÷ a, paired: median (min – max) | b ÷ a from the two medians |',
       '|---|---|---:|---:|',

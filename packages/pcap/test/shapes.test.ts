@@ -9,10 +9,10 @@
  */
 import { concatBytes } from '@wirestack/core';
 import { CaptureReader, CaptureStreamReader, PcapWriter, readCapture, readCaptureStream } from '@wirestack/pcap';
+import { v8Intrinsics } from '@wirestack/testkit';
 import { describe, expect, it } from 'vitest';
 import { shapeAnchors } from '../src/reader.js';
 import { chunked } from './helpers.js';
-import { v8Intrinsics } from '@wirestack/testkit';
 
 const v8 = v8Intrinsics();
 

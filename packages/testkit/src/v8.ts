@@ -11,10 +11,6 @@ import { runInNewContext } from 'node:vm';
 
 /** What the tests use of V8's intrinsics. */
 export interface V8Intrinsics {
-  /** A full garbage collection. */
-  gc(): void;
-  /** Whether `f` has optimized code now. */
-  optimized(f: unknown): boolean;
   /**
    * Calls `exercise` to warm `f` up, has V8 optimize `f` on its next call, calls `exercise` again, then runs two
    * full collections: whether `f` had optimized code before them and after.
@@ -40,8 +36,6 @@ export function v8Intrinsics(): V8Intrinsics | undefined {
     const optimizeNext = new Function('f', '%OptimizeFunctionOnNextCall(f)') as (f: unknown) => void;
     const optimized = (f: unknown): boolean => (status(f) & OPTIMIZED) !== 0;
     cached = {
-      gc,
-      optimized,
       async acrossFullGc(f, exercise) {
         for (let i = 0; i < 5; i++) await exercise();
         prepare(f);
